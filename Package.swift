@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers of the system, bottom to top (Docs/ARCHITECTURE.md); dependencies only point down.
+let package = Package(
+  name: "vqcodec",
+  products: [
+    .library(name: "Codec", targets: ["Codec"]),
+    .executable(name: "vqcodec", targets: ["vqcodec"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+  ],
+  targets: [
+    // MARK: - C shims and system libraries
+    .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+    .target(name: "CPNG", linkerSettings: [.linkedLibrary("png"), .linkedLibrary("z")]),
+    .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
+
+    // MARK: - Layers
+    .target(name: "Tensors", dependencies: ["COpenBLAS", .product(name: "Numerics", package: "swift-numerics")]),
+    .target(name: "Layers", dependencies: ["Tensors", "CZlib"]),
+    .target(name: "Quantizers", dependencies: ["Tensors", "Layers"]),
+    .target(name: "Bitstream", dependencies: ["CZlib"]),
+    .target(name: "Imaging", dependencies: ["CPNG", "CJPEG"]),
+    .target(name: "Codec", dependencies: ["Tensors", "Layers", "Quantizers", "Bitstream", "Imaging"]),
+    .target(name: "Training", dependencies: ["Codec"]),
+
+    // MARK: - Executable
+    .executableTarget(
+      name: "vqcodec",
+      dependencies: ["Codec", "Training", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+    // MARK: - Tests
+    .target(name: "TestSupport", dependencies: ["Tensors"], path: "Sources/TestSupport"),
+    .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
+    .testTarget(name: "LayersTests", dependencies: ["Layers", "TestSupport"]),
+    .testTarget(name: "QuantizersTests", dependencies: ["Quantizers", "TestSupport"]),
+    .testTarget(name: "BitstreamTests", dependencies: ["Bitstream"]),
+    .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
+    .testTarget(name: "CodecTests", dependencies: ["Codec", "TestSupport"]),
+    .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
+    .testTarget(name: "vqcodecTests", dependencies: ["Codec"]),
+  ],
+  swiftLanguageModes: [.v5]
+)

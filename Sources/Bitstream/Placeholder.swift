@@ -1,0 +1,1 @@
+// Bitstream: placeholder until the module lands.

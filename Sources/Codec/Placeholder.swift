@@ -1,0 +1,1 @@
+// Codec: placeholder until the module lands.

@@ -1,0 +1,1 @@
+// Layers: placeholder until the module lands.

@@ -1,0 +1,1 @@
+// Quantizers: placeholder until the module lands.
