@@ -6,6 +6,7 @@ let package = Package(
   name: "vqcodec",
   products: [
     .library(name: "Codec", targets: ["Codec"]),
+    .library(name: "Bitstream", targets: ["Bitstream"]),
     .executable(name: "vqcodec", targets: ["vqcodec"]),
   ],
   dependencies: [
