@@ -1,0 +1,65 @@
+extension Tape {
+  /// 2-D convolution, NHWC: `y[n,oy,ox,o] = bias[o] + Σ_{ky,kx,c} x[n, oy·s−p+ky, ox·s−p+kx, c] · w[ky,kx,c,o]`.
+  ///
+  /// Shapes: `x [N, H, W, C]`, `weight [KH, KW, C, O]`, `bias [O]` → `[N, OH, OW, O]`.
+  /// Computed as im2col + one GEMM over the whole batch (a 1×1 convolution skips im2col); when recording, the column
+  /// matrix is saved for the weight gradient.
+  public func conv2d(_ x: Variable, weight: Variable, bias: Variable?, stride: Int = 1, padding: Int = 0) -> Variable {
+    precondition(x.shape.count == 4 && weight.shape.count == 4, "conv2d needs x [N,H,W,C] and weight [KH,KW,C,O]")
+    let (kh, kw, c, o) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
+    precondition(x.shape[3] == c, "conv2d: input has \(x.shape[3]) channels, weight expects \(c)")
+    if let bias { precondition(bias.shape == [o], "conv2d: bias shape \(bias.shape), expected [\(o)]") }
+    let g = ConvGeometry(
+      n: x.shape[0], h: x.shape[1], w: x.shape[2], c: c, kernelHeight: kh, kernelWidth: kw, stride: stride,
+      padding: padding)
+    let col = g.isPointwise ? x.value.scalars : columns(of: x.value.scalars, g)
+    var y = [Float](repeating: 0, count: g.rows * o)
+    conv2dForward(col: col, weight: weight.value.scalars, bias: bias?.value.scalars, g, outChannels: o, into: &y)
+    let out = output(Tensor(shape: [g.n, g.outHeight, g.outWidth, o], scalars: y), x, weight, bias ?? x)
+    onBackward(out) { [unowned self] in
+      let dY = out.grad
+      self.accumulate(into: weight) { gemm(col, dY, into: &$0, m: g.patchSize, n: o, k: g.rows, transposeA: true, accumulate: true) }
+      if let bias {
+        self.accumulate(into: bias) { db in
+          dY.withUnsafeBufferPointer { dy in db.withUnsafeMutableBufferPointer { addColumnSums(dy.baseAddress!, rows: g.rows, width: o, into: $0.baseAddress!) } }
+        }
+      }
+      self.accumulate(into: x) { dX in
+        conv2dBackwardData(dY: dY, weight: weight.value.scalars, g, outChannels: o, addingInto: &dX)
+      }
+    }
+    return out
+  }
+}
+
+/// The im2col matrix `[rows, patchSize]` of `x`.
+func columns(of x: [Float], _ g: ConvGeometry) -> [Float] {
+  [Float](unsafeUninitializedCapacity: g.rows * g.patchSize) { buffer, count in
+    x.withUnsafeBufferPointer { im2col($0.baseAddress!, g, into: buffer.baseAddress!) }
+    count = g.rows * g.patchSize
+  }
+}
+
+/// `y = bias + col · w`: bias rows first, then one GEMM accumulating onto them.
+func conv2dForward(col: [Float], weight: [Float], bias: [Float]?, _ g: ConvGeometry, outChannels o: Int, into y: inout [Float]) {
+  y.withUnsafeMutableBufferPointer { y in
+    if let bias { bias.withUnsafeBufferPointer { broadcastRows($0.baseAddress!, rows: g.rows, width: o, into: y.baseAddress!) } }
+    col.withUnsafeBufferPointer { col in
+      weight.withUnsafeBufferPointer { w in
+        sgemm(m: g.rows, n: o, k: g.patchSize, a: col.baseAddress!, lda: g.patchSize, b: w.baseAddress!, ldb: o,
+              beta: bias == nil ? 0 : 1, c: y.baseAddress!, ldc: o)
+      }
+    }
+  }
+}
+
+/// `dX += col2im(dY · wᵀ)`; for a pointwise convolution the GEMM adds straight into `dX`.
+func conv2dBackwardData(dY: [Float], weight: [Float], _ g: ConvGeometry, outChannels o: Int, addingInto dX: inout [Float]) {
+  if g.isPointwise {
+    gemm(dY, weight, into: &dX, m: g.rows, n: g.c, k: o, transposeB: true, accumulate: true)
+    return
+  }
+  var dCol = [Float](repeating: 0, count: g.rows * g.patchSize)
+  gemm(dY, weight, into: &dCol, m: g.rows, n: g.patchSize, k: o, transposeB: true)
+  dCol.withUnsafeBufferPointer { dc in dX.withUnsafeMutableBufferPointer { col2im(dc.baseAddress!, g, addingInto: $0.baseAddress!) } }
+}

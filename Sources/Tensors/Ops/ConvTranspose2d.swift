@@ -1,0 +1,52 @@
+extension Tape {
+  /// Transposed 2-D convolution, NHWC: the adjoint of `conv2d` with the same kernel, stride and padding, so
+  /// `y[n, iy·s−p+ky, ix·s−p+kx, o] += x[n,iy,ix,c] · w[ky,kx,o,c]`, plus `bias[o]`.
+  ///
+  /// Shapes: `x [N, H, W, C]`, `weight [KH, KW, O, C]`, `bias [O]` → `[N, (H−1)·s − 2p + KH, (W−1)·s − 2p + KW, O]`
+  /// (PyTorch's `ConvTranspose2d` weight `[C, O, KH, KW]` permuted). Computed as one GEMM + col2im; saves nothing
+  /// but its input.
+  public func convTranspose2d(_ x: Variable, weight: Variable, bias: Variable?, stride: Int = 1, padding: Int = 0) -> Variable {
+    precondition(x.shape.count == 4 && weight.shape.count == 4, "convTranspose2d needs x [N,H,W,C] and weight [KH,KW,O,C]")
+    let (kh, kw, o, c) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
+    precondition(x.shape[3] == c, "convTranspose2d: input has \(x.shape[3]) channels, weight expects \(c)")
+    if let bias { precondition(bias.shape == [o], "convTranspose2d: bias shape \(bias.shape), expected [\(o)]") }
+    let (n, h, w) = (x.shape[0], x.shape[1], x.shape[2])
+    let (oh, ow) = ((h - 1) * stride - 2 * padding + kh, (w - 1) * stride - 2 * padding + kw)
+    precondition(oh >= 1 && ow >= 1, "convTranspose2d: empty output")
+    // The convolution whose adjoint this is maps the output [N, OH, OW, O] back to the input grid.
+    let g = ConvGeometry(n: n, h: oh, w: ow, c: o, kernelHeight: kh, kernelWidth: kw, stride: stride, padding: padding)
+    precondition(g.outHeight == h && g.outWidth == w, "convTranspose2d: geometry does not invert")
+    var y = [Float](repeating: 0, count: n * oh * ow * o)
+    convTranspose2dForward(x.value.scalars, weight: weight.value.scalars, bias: bias?.value.scalars, g, inChannels: c, into: &y)
+    let out = output(Tensor(shape: [n, oh, ow, o], scalars: y), x, weight, bias ?? x)
+    onBackward(out) { [unowned self] in
+      let dY = out.grad
+      let dCol = g.isPointwise ? dY : columns(of: dY, g)
+      self.accumulate(into: x) { gemm(dCol, weight.value.scalars, into: &$0, m: g.rows, n: c, k: g.patchSize, accumulate: true) }
+      self.accumulate(into: weight) {
+        gemm(dCol, x.value.scalars, into: &$0, m: g.patchSize, n: c, k: g.rows, transposeA: true, accumulate: true)
+      }
+      if let bias {
+        self.accumulate(into: bias) { db in
+          dY.withUnsafeBufferPointer { dy in db.withUnsafeMutableBufferPointer { addColumnSums(dy.baseAddress!, rows: n * oh * ow, width: o, into: $0.baseAddress!) } }
+        }
+      }
+    }
+    return out
+  }
+}
+
+/// `y = bias + col2im(x · wᵀ)`.
+func convTranspose2dForward(_ x: [Float], weight: [Float], bias: [Float]?, _ g: ConvGeometry, inChannels c: Int, into y: inout [Float]) {
+  let o = g.c
+  y.withUnsafeMutableBufferPointer { y in
+    if let bias { bias.withUnsafeBufferPointer { broadcastRows($0.baseAddress!, rows: g.n * g.h * g.w, width: o, into: y.baseAddress!) } }
+  }
+  if g.isPointwise {
+    gemm(x, weight, into: &y, m: g.rows, n: o, k: c, transposeB: true, accumulate: bias != nil)
+    return
+  }
+  var col = [Float](repeating: 0, count: g.rows * g.patchSize)
+  gemm(x, weight, into: &col, m: g.rows, n: g.patchSize, k: c, transposeB: true)
+  col.withUnsafeBufferPointer { col in y.withUnsafeMutableBufferPointer { col2im(col.baseAddress!, g, addingInto: $0.baseAddress!) } }
+}

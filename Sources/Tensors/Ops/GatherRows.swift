@@ -1,0 +1,28 @@
+extension Tape {
+  /// Row lookup: `y[i, :] = table[indices[i], :]` (a codebook lookup). Shapes: `table [K, D]` → `[indices.count, D]`.
+  /// Backward scatters `dy` rows back onto the rows they came from, in order (deterministic).
+  public func gatherRows(_ table: Variable, indices: [Int32]) -> Variable {
+    precondition(table.shape.count == 2, "gatherRows needs a table [K, D]")
+    let (k, d) = (table.shape[0], table.shape[1])
+    var y = [Float](repeating: 0, count: indices.count * d)
+    table.value.scalars.withUnsafeBufferPointer { t in
+      y.withUnsafeMutableBufferPointer { y in
+        for (i, index) in indices.enumerated() {
+          precondition(index >= 0 && Int(index) < k, "gatherRows: index \(index) outside 0..<\(k)")
+          (y.baseAddress! + i * d).update(from: t.baseAddress! + Int(index) * d, count: d)
+        }
+      }
+    }
+    let out = output(Tensor(shape: [indices.count, d], scalars: y), table)
+    onBackward(out) { [unowned self] in
+      self.accumulate(into: table) { dt in
+        out.grad.withUnsafeBufferPointer { dy in
+          for (i, index) in indices.enumerated() {
+            for j in 0..<d { dt[Int(index) * d + j] += dy[i * d + j] }
+          }
+        }
+      }
+    }
+    return out
+  }
+}

@@ -1,0 +1,32 @@
+import COpenBLAS
+import Dispatch
+
+/// How many cores the engine uses: OpenBLAS threads inside GEMM, and `parallelFor` chunks outside it.
+/// Only one level runs at a time (never a parallel loop around a threaded GEMM).
+public enum ComputeThreads {
+  nonisolated(unsafe) public private(set) static var count = 1
+
+  /// Sets the thread count for GEMM and for the engine's own loops; call once at startup.
+  public static func set(_ n: Int) {
+    precondition(n >= 1, "thread count must be positive")
+    count = n
+    openblas_set_num_threads(Int32(n))
+  }
+}
+
+/// Runs `body(chunkStart, chunkEnd)` over `0..<count` split into contiguous chunks, one per thread, when the work is
+/// large enough to pay for the dispatch; chunk boundaries depend only on `count` and the thread count, so results
+/// are deterministic.
+@inline(__always)
+func parallelFor(_ count: Int, minimumPerChunk: Int = 1, _ body: (Int, Int) -> Void) {
+  let threads = min(ComputeThreads.count, max(1, count / max(1, minimumPerChunk)))
+  if threads <= 1 {
+    body(0, count)
+    return
+  }
+  withoutActuallyEscaping(body) { body in
+    DispatchQueue.concurrentPerform(iterations: threads) { t in
+      body(count * t / threads, count * (t + 1) / threads)
+    }
+  }
+}

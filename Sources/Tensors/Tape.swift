@@ -1,0 +1,57 @@
+/// Records differentiable operations in order so that `backward` can run them in reverse (reverse-mode autodiff).
+///
+/// Each op computes its value and, when recording, appends one closure that adds into its inputs' gradients,
+/// capturing exactly what it saved from the forward pass. An inference tape (`isRecording == false`) records nothing
+/// and keeps no activations alive.
+public final class Tape {
+  public let isRecording: Bool
+  private var backwardSteps: [() -> Void] = []
+
+  public init(isRecording: Bool = true) {
+    self.isRecording = isRecording
+  }
+
+  /// A tape for inference: no closures, no saved activations.
+  public static var inference: Tape { Tape(isRecording: false) }
+
+  /// Whether an op with these inputs must record its backward step.
+  @inline(__always)
+  func needsGradient(_ inputs: Variable...) -> Bool {
+    isRecording && inputs.contains { $0.requiresGrad }
+  }
+
+  /// Makes an op's output: it requires a gradient iff recording and some input does.
+  @inline(__always)
+  func output(_ value: Tensor, _ inputs: Variable...) -> Variable {
+    Variable(value, requiresGrad: isRecording && inputs.contains { $0.requiresGrad })
+  }
+
+  /// Records a backward step for `output`; skipped when the output needs no gradient.
+  @inline(__always)
+  func onBackward(_ output: Variable, _ step: @escaping () -> Void) {
+    guard output.requiresGrad else { return }
+    backwardSteps.append {
+      if !output.grad.isEmpty { step() }  // nothing reached this output: nothing to pass on
+    }
+  }
+
+  /// Runs `body` on `x`'s gradient buffer (allocated on first use) when `x` takes gradients.
+  @inline(__always)
+  func accumulate(into x: Variable, _ body: (inout [Float]) -> Void) {
+    guard x.requiresGrad else { return }
+    x.ensureGrad()
+    body(&x.grad)
+  }
+
+  public var recordedSteps: Int { backwardSteps.count }
+
+  /// Seeds d(loss)/d(loss) = 1 and runs every recorded step once, newest first; then releases them.
+  public func backward(from loss: Variable) {
+    precondition(loss.value.count == 1, "backward needs a scalar loss, got shape \(loss.shape)")
+    precondition(isRecording, "backward on an inference tape")
+    loss.ensureGrad()
+    loss.grad[0] += 1
+    for step in backwardSteps.reversed() { step() }
+    backwardSteps.removeAll()
+  }
+}
