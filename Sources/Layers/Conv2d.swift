@@ -1,0 +1,25 @@
+import Tensors
+
+/// 2-D convolution of NHWC input (`Tape.conv2d`): weight `[KH, KW, inChannels, outChannels]`, bias `[outChannels]`.
+public final class Conv2d: Layer {
+  public let weight: Variable
+  public let bias: Variable
+  public let stride: Int, padding: Int
+
+  /// PyTorch's default initialisation: weight and bias uniform in ±1/√fanIn, fanIn = inChannels·k².
+  public init(
+    inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
+    using rng: inout some RandomNumberGenerator
+  ) {
+    let bound = 1 / Float(inChannels * kernelSize * kernelSize).squareRoot()
+    weight = Variable(.uniform(shape: [kernelSize, kernelSize, inChannels, outChannels], in: -bound...bound, using: &rng), name: "weight")
+    bias = Variable(.uniform(shape: [outChannels], in: -bound...bound, using: &rng), name: "bias")
+    (self.stride, self.padding) = (stride, padding)
+  }
+
+  public var parameters: [Variable] { [weight, bias] }
+
+  public func callAsFunction(_ x: Variable, on tape: Tape) -> Variable {
+    tape.conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding)
+  }
+}
