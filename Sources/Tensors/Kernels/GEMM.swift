@@ -31,3 +31,10 @@ func gemm(
     }
   }
 }
+
+/// A buffer the caller overwrites completely (a GEMM with beta 0, a bias broadcast): skipping the zero fill saves a
+/// pass over memory.
+@inline(__always)
+func uninitializedFloats(_ count: Int) -> [Float] {
+  [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+}

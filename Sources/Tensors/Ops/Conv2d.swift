@@ -12,11 +12,20 @@ extension Tape {
     let g = ConvGeometry(
       n: x.shape[0], h: x.shape[1], w: x.shape[2], c: c, kernelHeight: kh, kernelWidth: kw, stride: stride,
       padding: padding)
-    let col = g.isPointwise ? x.value.scalars : columns(of: x.value.scalars, g)
-    var y = [Float](repeating: 0, count: g.rows * o)
-    conv2dForward(col: col, weight: weight.value.scalars, bias: bias?.value.scalars, g, outChannels: o, into: &y)
+    if stride == 1 && kh == kw && kh > 1 && padding < kh && o < c {
+      return conv2dAsTransposed(x, weight: weight, bias: bias, g, outChannels: o)
+    }
+    let label = "conv2d \(kh)x\(kw)/\(stride) \(c)->\(o) @\(g.outHeight)x\(g.outWidth)"
+    let flop = 2 * Double(g.rows * g.patchSize * o)
+    var y = uninitializedFloats(g.rows * o)
+    let col = Profiler.measure(label, flop: flop) {
+      let col = g.isPointwise ? x.value.scalars : columns(of: x.value.scalars, g)
+      conv2dForward(col: col, weight: weight.value.scalars, bias: bias?.value.scalars, g, outChannels: o, into: &y)
+      return col
+    }
     let out = output(Tensor(shape: [g.n, g.outHeight, g.outWidth, o], scalars: y), x, weight, bias ?? x)
     onBackward(out) { [unowned self] in
+      Profiler.measure(label + " backward", flop: 2 * flop) {
       let dY = out.grad
       self.accumulate(into: weight) { gemm(col, dY, into: &$0, m: g.patchSize, n: o, k: g.rows, transposeA: true, accumulate: true) }
       if let bias {
@@ -26,6 +35,7 @@ extension Tape {
       }
       self.accumulate(into: x) { dX in
         conv2dBackwardData(dY: dY, weight: weight.value.scalars, g, outChannels: o, addingInto: &dX)
+      }
       }
     }
     return out
@@ -59,7 +69,7 @@ func conv2dBackwardData(dY: [Float], weight: [Float], _ g: ConvGeometry, outChan
     gemm(dY, weight, into: &dX, m: g.rows, n: g.c, k: o, transposeB: true, accumulate: true)
     return
   }
-  var dCol = [Float](repeating: 0, count: g.rows * g.patchSize)
+  var dCol = uninitializedFloats(g.rows * g.patchSize)
   gemm(dY, weight, into: &dCol, m: g.rows, n: g.patchSize, k: o, transposeB: true)
   dCol.withUnsafeBufferPointer { dc in dX.withUnsafeMutableBufferPointer { col2im(dc.baseAddress!, g, addingInto: $0.baseAddress!) } }
 }

@@ -16,10 +16,15 @@ extension Tape {
     // The convolution whose adjoint this is maps the output [N, OH, OW, O] back to the input grid.
     let g = ConvGeometry(n: n, h: oh, w: ow, c: o, kernelHeight: kh, kernelWidth: kw, stride: stride, padding: padding)
     precondition(g.outHeight == h && g.outWidth == w, "convTranspose2d: geometry does not invert")
-    var y = [Float](repeating: 0, count: n * oh * ow * o)
-    convTranspose2dForward(x.value.scalars, weight: weight.value.scalars, bias: bias?.value.scalars, g, inChannels: c, into: &y)
+    var y = bias == nil ? [Float](repeating: 0, count: n * oh * ow * o) : uninitializedFloats(n * oh * ow * o)
+    let label = "convTranspose2d \(kh)x\(kw)/\(stride) \(c)->\(o) @\(oh)x\(ow)"
+    let flop = 2 * Double(g.rows * g.patchSize * c)
+    Profiler.measure(label, flop: flop) {
+      convTranspose2dForward(x.value.scalars, weight: weight.value.scalars, bias: bias?.value.scalars, g, inChannels: c, into: &y)
+    }
     let out = output(Tensor(shape: [n, oh, ow, o], scalars: y), x, weight, bias ?? x)
     onBackward(out) { [unowned self] in
+      Profiler.measure(label + " backward", flop: 2 * flop) {
       let dY = out.grad
       let dCol = g.isPointwise ? dY : columns(of: dY, g)
       self.accumulate(into: x) { gemm(dCol, weight.value.scalars, into: &$0, m: g.rows, n: c, k: g.patchSize, accumulate: true) }
@@ -30,6 +35,7 @@ extension Tape {
         self.accumulate(into: bias) { db in
           dY.withUnsafeBufferPointer { dy in db.withUnsafeMutableBufferPointer { addColumnSums(dy.baseAddress!, rows: n * oh * ow, width: o, into: $0.baseAddress!) } }
         }
+      }
       }
     }
     return out
@@ -46,7 +52,7 @@ func convTranspose2dForward(_ x: [Float], weight: [Float], bias: [Float]?, _ g: 
     gemm(x, weight, into: &y, m: g.rows, n: o, k: c, transposeB: true, accumulate: bias != nil)
     return
   }
-  var col = [Float](repeating: 0, count: g.rows * g.patchSize)
+  var col = uninitializedFloats(g.rows * g.patchSize)
   gemm(x, weight, into: &col, m: g.rows, n: g.patchSize, k: c, transposeB: true)
   col.withUnsafeBufferPointer { col in y.withUnsafeMutableBufferPointer { col2im(col.baseAddress!, g, addingInto: $0.baseAddress!) } }
 }

@@ -30,10 +30,6 @@ extension Tape {
     return out
   }
 
-  /// `max(x, 0)`; the gradient passes where `x > 0`.
-  public func relu(_ x: Variable) -> Variable {
-    unary(x, { max($0, 0) }, derivative: { x, _ in x > 0 ? 1 : 0 })
-  }
 
   /// `eˣ`; saves its output, which is its own derivative.
   public func exp(_ x: Variable) -> Variable {

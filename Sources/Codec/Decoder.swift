@@ -1,0 +1,44 @@
+import Layers
+import Tensors
+
+/// Latents `[N, h, w, D]` → image `[N, h·f, w·f, 3]`: a 3×3 convolution D → width, residual blocks, ReLU, then log2(f)
+/// stride-2 4×4 transposed convolutions (width → … → width/2 → 3) with ReLU between them. With f = 4 and the
+/// `bench-f4` widths this is exactly DESIGN.md's decoder. The output is not clamped (training sees the raw values).
+public final class Decoder: Layer {
+  public let trunk: Conv2d
+  public let blocks: [ResidualBlock]
+  public let upsampling: [ConvTranspose2d]
+
+  public init(_ c: ModelConfiguration, using rng: inout some RandomNumberGenerator) {
+    trunk = Conv2d(inChannels: c.latentDimension, outChannels: c.width, kernelSize: 3, padding: 1, using: &rng)
+    trunk.nameParameters("trunk")
+    blocks = (0..<c.residualBlocks).map { i in
+      let block = ResidualBlock(channels: c.width, hidden: c.residualHidden, using: &rng)
+      block.nameParameters("block\(i)")
+      return block
+    }
+    var convs: [ConvTranspose2d] = []
+    let layers = c.downsamplingLayers
+    for layer in 0..<layers {
+      let input = layer == layers - 1 && layers > 1 ? c.width / 2 : c.width
+      let output = layer == layers - 1 ? 3 : (layer == layers - 2 ? c.width / 2 : c.width)
+      convs.append(ConvTranspose2d(inChannels: input, outChannels: output, kernelSize: 4, stride: 2, padding: 1, using: &rng))
+      convs.last!.nameParameters("up\(layer)")
+    }
+    upsampling = convs
+    nameParameters("decoder")
+  }
+
+  public var parameters: [Variable] { trunk.parameters + blocks.flatMap(\.parameters) + upsampling.flatMap(\.parameters) }
+
+  public func callAsFunction(_ z: Variable, on tape: Tape) -> Variable {
+    var h = trunk(z, on: tape)
+    for block in blocks { h = block(h, on: tape) }
+    h = tape.relu(h)
+    for (i, conv) in upsampling.enumerated() {
+      h = conv(h, on: tape)
+      if i < upsampling.count - 1 { h = tape.relu(h) }
+    }
+    return h
+  }
+}

@@ -1,1 +1,0 @@
-// Codec: placeholder until the module lands.
