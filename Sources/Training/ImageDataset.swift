@@ -1,0 +1,66 @@
+import Dispatch
+import Imaging
+import Tensors
+
+/// The decoded training images, held in memory (a few hundred photos fit easily), and random crops of them.
+public final class ImageDataset {
+  public let images: [RGBImage]
+  public let paths: [String]
+  /// Files that could not be read, with the reason (one warning each is printed by the caller).
+  public let skipped: [(path: String, reason: String)]
+  /// Files readable but smaller than the crop.
+  public let tooSmall: Int
+
+  /// Reads every PNG/JPEG under `folder` (both cores), keeping those at least `crop` pixels on each side.
+  public init(folder: String, crop: Int) throws(TrainingError) {
+    let files = try ImageFolder.files(in: folder)
+    var results = [Result<RGBImage, Error>?](repeating: nil, count: files.count)
+    results.withUnsafeMutableBufferPointer { slots in
+      let base = slots.baseAddress!
+      DispatchQueue.concurrentPerform(iterations: files.count) { i in
+        base[i] = Result { try ImageFile.read(path: files[i]).image }
+      }
+    }
+    var images: [RGBImage] = [], paths: [String] = [], skipped: [(String, String)] = []
+    var tooSmall = 0
+    for (path, result) in zip(files, results) {
+      switch result! {
+      case .success(let image) where image.width >= crop && image.height >= crop:
+        images.append(image)
+        paths.append(path)
+      case .success: tooSmall += 1
+      case .failure(let error): skipped.append((path, "\(error)"))
+      }
+    }
+    if images.isEmpty {
+      if tooSmall > 0 { throw .imagesTooSmall(folder, crop: crop) }
+      throw .noUsableImages(folder, skipped: skipped.count)
+    }
+    (self.images, self.paths, self.skipped, self.tooSmall) = (images, paths, skipped, tooSmall)
+  }
+
+  /// `count` random `crop × crop` crops, each flipped horizontally with probability ½, as `[count, crop, crop, 3]`
+  /// in [-0.5, 0.5]. Everything random comes from `rng`, so a resumed run draws the same batches.
+  public func batch(count: Int, crop: Int, using rng: inout SplitMix64) -> Tensor {
+    var scalars = [Float](repeating: 0, count: count * crop * crop * 3)
+    for b in 0..<count {
+      let image = images[Int(rng.next() % UInt64(images.count))]
+      let y0 = Int(rng.next() % UInt64(image.height - crop + 1))
+      let x0 = Int(rng.next() % UInt64(image.width - crop + 1))
+      let flip = rng.next() & 1 == 1
+      image.pixels.withUnsafeBufferPointer { px in
+        scalars.withUnsafeMutableBufferPointer { out in
+          for y in 0..<crop {
+            for x in 0..<crop {
+              let sx = flip ? x0 + crop - 1 - x : x0 + x
+              let src = ((y0 + y) * image.width + sx) * 3
+              let dst = ((b * crop + y) * crop + x) * 3
+              for ch in 0..<3 { out[dst + ch] = Float(px[src + ch]) / 255 - 0.5 }
+            }
+          }
+        }
+      }
+    }
+    return Tensor(shape: [count, crop, crop, 3], scalars: scalars)
+  }
+}
