@@ -1,0 +1,68 @@
+import CPNG
+
+/// PNG decoding and encoding through the CPNG shim (libpng's simplified API).
+enum PNGCodec {
+  /// Decodes any PNG libpng reads (1–16 bit; gray, gray+alpha, RGB, RGBA,
+  /// palette, tRNS, Adam7) to RGB8. 16-bit samples become round(v / 257).
+  static func decode(_ data: [UInt8], name: String) throws -> DecodedImage {
+    var message = ShimMessage()
+    var pixels: UnsafeMutablePointer<UInt8>?
+    var width: UInt32 = 0
+    var height: UInt32 = 0
+    var hadAlpha: Int32 = 0
+    let status = data.withUnsafeBytes { bytes in
+      message.buffer.withUnsafeMutableBufferPointer { text in
+        cpng_read_rgb8(
+          bytes.baseAddress, bytes.count, UInt32(RGBImage.maximumSide), UInt64(RGBImage.maximumPixelCount),
+          &pixels, &width, &height, &hadAlpha, text.baseAddress, text.count)
+      }
+    }
+    switch status {
+    case CPNG_OK:
+      guard let pixels else { preconditionFailure("cpng_read_rgb8 returned OK without pixels") }
+      defer { cpng_free(pixels) }
+      let count = Int(width) * Int(height) * 3
+      let image = RGBImage(
+        width: Int(width), height: Int(height), pixels: Array(UnsafeBufferPointer(start: pixels, count: count)))
+      return DecodedImage(image: image, droppedAlpha: hadAlpha != 0, format: .png)
+    case CPNG_TOO_LARGE:
+      throw ImageError.tooLarge(path: name, width: Int(width), height: Int(height))
+    default:
+      // libpng's messages for cut-off data vary by where the cut falls, so
+      // truncation is decided from the chunk structure instead.
+      if endsBeforeIEND(data) { throw ImageError.truncated(path: name, format: .png) }
+      throw ImageError.decoderFailed(path: name, format: .png, message: message.text)
+    }
+  }
+
+  /// Encodes 8-bit RGB with libpng's default compression.
+  static func encode(_ image: RGBImage) throws -> [UInt8] {
+    var message = ShimMessage()
+    var png: UnsafeMutablePointer<UInt8>?
+    var size = 0
+    let status = image.pixels.withUnsafeBufferPointer { pixels in
+      message.buffer.withUnsafeMutableBufferPointer { text in
+        cpng_write_rgb8(
+          pixels.baseAddress, UInt32(image.width), UInt32(image.height), &png, &size, text.baseAddress, text.count)
+      }
+    }
+    guard status == CPNG_OK, let png else { throw ImageError.encoderFailed(format: .png, message: message.text) }
+    defer { cpng_free(png) }
+    return Array(UnsafeBufferPointer(start: png, count: size))
+  }
+
+  /// Whether the chunk sequence after the signature runs out before a
+  /// complete IEND chunk (length, type, data and CRC all present).
+  static func endsBeforeIEND(_ data: [UInt8]) -> Bool {
+    var offset = 8
+    while offset + 8 <= data.count {
+      let length = data[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
+      let type = Array(data[offset + 4..<offset + 8])
+      let end = offset + 12 + length
+      if end > data.count { return true }
+      if type == Array("IEND".utf8) { return false }
+      offset = end
+    }
+    return true
+  }
+}
