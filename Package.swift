@@ -27,7 +27,7 @@ let package = Package(
     .target(name: "Bitstream", dependencies: ["CZlib"]),
     .target(name: "Imaging", dependencies: ["CPNG", "CJPEG"]),
     .target(name: "Codec", dependencies: ["Tensors", "Layers", "Quantizers", "Bitstream", "Imaging"]),
-    .target(name: "Training", dependencies: ["Codec", "Imaging", "Quantizers"]),
+    .target(name: "Training", dependencies: ["Codec", "Imaging", "Quantizers", .product(name: "Numerics", package: "swift-numerics")]),
 
     // MARK: - Executable
     .executableTarget(

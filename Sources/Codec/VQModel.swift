@@ -1,0 +1,121 @@
+import Layers
+import Quantizers
+import Tensors
+
+/// Encoder, quantizer and decoder, with the training objective and the two inference faces the codec uses:
+/// `indices(for:stages:)` and `reconstruction(from:latentShape:)`. Both look codes up through the same codebooks
+/// as training, so coding cannot drift from what was trained.
+public final class VQModel {
+  /// The quantizer, typed by estimator.
+  public enum Bottleneck {
+    case residual(ResidualQuantizer)
+    case gumbel(GumbelSoftmaxQuantizer)
+    case reinforce(ReinforceQuantizer)
+
+    public var quantizer: any Quantizer {
+      switch self {
+      case .residual(let q): q
+      case .gumbel(let q): q
+      case .reinforce(let q): q
+      }
+    }
+  }
+
+  public let configuration: ModelConfiguration
+  public let estimator: Estimator
+  public let encoder: Encoder
+  public let bottleneck: Bottleneck
+  public let decoder: Decoder
+  /// Index frequencies per stage over the training set: the entropy coder's static prior.
+  public var indexPrior: [[UInt32]]
+
+  /// A freshly initialised model. Gumbel and REINFORCE models have one stage.
+  public init(_ configuration: ModelConfiguration, estimator: Estimator = .straightThrough, options: QuantizerOptions = .init(),
+              using rng: inout some RandomNumberGenerator) {
+    var configuration = configuration
+    if estimator != .straightThrough { configuration.stages = 1 }
+    self.configuration = configuration
+    self.estimator = estimator
+    encoder = Encoder(configuration, using: &rng)
+    decoder = Decoder(configuration, using: &rng)
+    let (k, d) = (configuration.codebookSize, configuration.latentDimension)
+    switch estimator {
+    case .straightThrough:
+      bottleneck = .residual(ResidualQuantizer(
+        stageCount: configuration.stages, codes: k, dimension: d, update: options.codebookUpdate,
+        commitmentWeight: options.commitmentWeight, quantizerDropout: options.quantizerDropout, using: &rng))
+    case .gumbel:
+      bottleneck = .gumbel(GumbelSoftmaxQuantizer(codes: k, dimension: d, hard: options.hardGumbel, klWeight: options.klWeight, using: &rng))
+    case .reinforce:
+      bottleneck = .reinforce(ReinforceQuantizer(codes: k, dimension: d, baseline: options.usesBaseline ? RunningBaseline() : nil, using: &rng))
+    }
+    indexPrior = []
+    nameQuantizerTensors()
+  }
+
+  private func nameQuantizerTensors() {
+    switch bottleneck {
+    case .residual(let q):
+      for (s, stage) in q.stages.enumerated() { stage.codebook.embeddings.name = "quantizer.stage\(s).codebook" }
+    case .gumbel(let q):
+      q.codebook.embeddings.name = "quantizer.codebook"
+      q.projection.nameParameters("quantizer.projection")
+    case .reinforce(let q):
+      q.codebook.embeddings.name = "quantizer.codebook"
+      q.projection.nameParameters("quantizer.projection")
+    }
+  }
+
+  /// What the optimizer trains.
+  public var parameters: [Variable] { encoder.parameters + bottleneck.quantizer.parameters + decoder.parameters }
+
+  /// Everything a model file stores: the trained parameters and every codebook (EMA codebooks are not parameters).
+  public var storedTensors: [Variable] {
+    switch bottleneck {
+    case .residual(let q): encoder.parameters + q.stages.map { $0.codebook.embeddings } + decoder.parameters
+    case .gumbel, .reinforce: parameters
+    }
+  }
+
+  /// Stages a file made with this model may use.
+  public var stageCount: Int { configuration.stages }
+
+  // MARK: - Inference
+
+  /// The code indices of an image tensor `[1, H, W, 3]` (H, W multiples of f): one array per stage, row-major.
+  public func indices(for image: Tensor, stages: Int) -> [[Int32]] {
+    let z = encoder(Variable(image, requiresGrad: false), on: Tape(isRecording: false)).value
+    switch bottleneck {
+    case .residual(let q): return q.indices(for: z, stages: stages)
+    case .gumbel(let q): return [q.indices(for: z)]
+    case .reinforce(let q): return [q.indices(for: z)]
+    }
+  }
+
+  /// The decoded image tensor `[1, h·f, w·f, 3]` (unclamped) for index grids over `latentShape = [1, h, w]`.
+  public func reconstruction(from indices: [[Int32]], latentShape: [Int]) -> Tensor {
+    let tape = Tape(isRecording: false)
+    let latents: Tensor
+    switch bottleneck {
+    case .residual(let q): latents = q.reconstruct(from: indices, shape: latentShape)
+    case .gumbel(let q): latents = q.codebook.lookup(indices[0], on: tape).value.reshapedTo(latentShape + [q.codebook.dimension])
+    case .reinforce(let q): latents = q.codebook.lookup(indices[0], on: tape).value.reshapedTo(latentShape + [q.codebook.dimension])
+    }
+    return decoder(Variable(latents, requiresGrad: false), on: tape).value
+  }
+}
+
+/// Quantizer settings chosen at training time.
+public struct QuantizerOptions: Sendable {
+  public var codebookUpdate: CodebookUpdate = .ema(decay: 0.99)
+  public var commitmentWeight: Float = 0.25
+  public var quantizerDropout = true
+  public var hardGumbel = true
+  public var klWeight: Float = 5e-4
+  public var usesBaseline = true
+  public init() {}
+}
+
+extension Tensor {
+  func reshapedTo(_ shape: [Int]) -> Tensor { Tensor(shape: shape, scalars: scalars) }
+}

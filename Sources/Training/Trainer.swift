@@ -1,0 +1,86 @@
+import Codec
+import RealModule
+import Dispatch
+import Layers
+import Quantizers
+import Tensors
+
+/// Runs training steps: random crops → model → loss → one backward → clipping → Adam → quantizer updates.
+/// All randomness (crops, flips, codebook initialisation, restarts, dropout, samples) comes from `rng`, which the
+/// checkpoint saves, so a resumed run continues exactly where it stopped.
+public final class Trainer {
+  public let options: TrainingOptions
+  public let model: VQModel
+  public let optimizer: Adam
+  public let dataset: ImageDataset
+  public var rng: SplitMix64
+  /// Steps completed.
+  public var step = 0
+  private let schedule: LearningRateSchedule
+
+  public init(options: TrainingOptions, model: VQModel, dataset: ImageDataset) {
+    self.options = options
+    self.model = model
+    self.dataset = dataset
+    rng = SplitMix64(seed: options.seed &+ 0x5EED)
+    optimizer = Adam(parameters: model.parameters, learningRate: options.learningRate, weightDecay: options.weightDecay)
+    schedule = LearningRateSchedule(peak: options.learningRate, warmupSteps: options.warmupSteps, totalSteps: options.steps)
+  }
+
+  /// One optimisation step on a fresh batch.
+  public func trainStep() -> StepMetrics {
+    let start = DispatchTime.now().uptimeNanoseconds
+    let batch = dataset.batch(count: options.batch, crop: options.crop, using: &rng)
+    var metrics = StepMetrics()
+    let tape = Tape()
+    let x = Variable(batch, requiresGrad: false)
+    let ze = model.encoder(x, on: tape)
+    if case .gumbel(let q) = model.bottleneck {
+      q.temperature = options.temperature.temperature(atStep: step)
+      metrics.temperature = q.temperature
+    }
+    let output = model.bottleneck.quantizer.quantize(ze, on: tape, using: &rng)
+    let xHat = model.decoder(output.quantized, on: tape)
+    let mse = tape.meanSquaredError(xHat, x)
+    let logLikelihood = gaussianLogLikelihood(xHat, x, on: tape)
+    let loss: Variable
+    if case .reinforce(let q) = model.bottleneck {
+      loss = q.surrogateLoss(logLikelihood: logLikelihood, for: output, on: tape)
+    } else {
+      loss = tape.add(mse, output.loss)
+    }
+    optimizer.zeroGradients()
+    tape.backward(from: loss)
+    metrics.gradientNorm = clipGradientNorm(model.parameters, maxNorm: options.gradientClip)
+    optimizer.learningRate = schedule.rate(at: step)
+    optimizer.update()
+    model.bottleneck.quantizer.finishStep(using: &rng)
+    step += 1
+
+    metrics.step = step
+    metrics.loss = loss.value.item
+    metrics.meanSquaredError = mse.value.item
+    metrics.logLikelihood = logLikelihood.value.scalars.reduce(0, +) / Float(options.batch)
+    metrics.entropy = output.entropy
+    metrics.logCodeCount = output.logCodeCount
+    metrics.perplexity = output.usage[0].perplexity
+    metrics.usedCodes = output.usage[0].usedCodes
+    metrics.activeStages = output.indices.count
+    metrics.learningRate = optimizer.learningRate
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    metrics.imagesPerSecond = Double(options.batch) / seconds
+    return metrics
+  }
+
+  /// `log p(x|z)` per image under a Gaussian with standard deviation σ: `−‖x − x̂‖²/(2σ²) − (P/2)·log(2πσ²)`,
+  /// shape `[N, 1]` (P values per image).
+  func gaussianLogLikelihood(_ xHat: Variable, _ x: Variable, on tape: Tape) -> Variable {
+    let n = x.shape[0]
+    let perImage = x.value.count / n
+    let sigma = options.likelihoodSigma
+    let squared = tape.square(tape.subtract(xHat, x))
+    let sse = tape.sum(tape.reshaped(squared, to: [n, perImage]), axis: 1)
+    let constant = Float(perImage) / 2 * Float.log(2 * Float.pi * sigma * sigma)
+    return tape.add(tape.scaled(sse, by: -1 / (2 * sigma * sigma)), Variable(Tensor(-constant), requiresGrad: false))
+  }
+}

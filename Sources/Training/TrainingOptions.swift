@@ -1,0 +1,28 @@
+import Codec
+import Quantizers
+
+/// Everything `vqcodec train` decides; the same options and seed give the same run.
+public struct TrainingOptions: Sendable {
+  public var configuration: ModelConfiguration
+  public var estimator: Estimator = .straightThrough
+  public var quantizer = QuantizerOptions()
+  /// Stop after this many steps, or after `minutes` of wall time, whichever comes first.
+  public var steps: Int = 10_000
+  public var minutes: Double?
+  public var batch = 16
+  public var crop = 128
+  public var learningRate: Float = 4e-4
+  public var warmupSteps = 200
+  public var weightDecay: Float = 0
+  public var gradientClip: Float = 1
+  public var seed: UInt64 = 0
+  /// Gumbel-softmax temperature schedule.
+  public var temperature = TemperatureSchedule(start: 1, end: 0.1, steps: 5000)
+  /// σ of the Gaussian likelihood `p(x|z)` in the ELBO log and the REINFORCE signal (pixels in [-0.5, 0.5]).
+  public var likelihoodSigma: Float = 0.1
+  public var checkpointEvery = 500
+  public var validateEvery = 500
+  public var logEvery = 50
+
+  public init(configuration: ModelConfiguration) { self.configuration = configuration }
+}
