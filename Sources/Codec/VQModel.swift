@@ -77,6 +77,11 @@ public final class VQModel {
     }
   }
 
+  /// A model read from a file has trained codebooks: no k-means initialisation on the next training batch.
+  func markCodebooksInitialized() {
+    if case .residual(let q) = bottleneck { for stage in q.stages { stage.isInitialized = true } }
+  }
+
   /// Stages a file made with this model may use.
   public var stageCount: Int { configuration.stages }
 

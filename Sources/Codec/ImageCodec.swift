@@ -1,0 +1,73 @@
+import Bitstream
+import Imaging
+import Tensors
+
+/// Encodes RGB8 images to `.vq` bytes and back with one model: the library's whole public face.
+///
+/// ```swift
+/// let codec = try ImageCodec(modelBytes: try ImageCodec.defaultModelBytes())
+/// let bytes = codec.encode(image, stages: 2)
+/// let decoded = try codec.decode(bytes)
+/// ```
+public final class ImageCodec {
+  public let model: VQModel
+  /// Identifies the model's exact bytes; every `.vq` file records it (Docs/FORMAT.md).
+  public let fingerprint: [UInt8]
+
+  /// A codec over the model in a `.vqm` file's bytes.
+  public init(modelBytes: [UInt8]) throws(CodecError) {
+    model = try ModelFile.parse(modelBytes).model
+    fingerprint = ModelFile.fingerprint(of: modelBytes)
+  }
+
+  /// The largest image `encode` accepts (the container's bound).
+  public static let maximumPixelCount = VQContainer.maxPixelCount
+
+  /// Compresses `image` using the first `stages` residual stages (all when nil). `channels` records the source's
+  /// channel count (1, 3 or 4) for `info`; the pixels are always RGB.
+  public func encode(_ image: RGBImage, stages: Int? = nil, channels: Int = 3) throws(CodecError) -> [UInt8] {
+    let stages = stages ?? model.stageCount
+    guard (1...model.stageCount).contains(stages) else {
+      throw .unsupportedImage("this model has \(model.stageCount) stages; --stages must be in 1...\(model.stageCount)")
+    }
+    guard image.width <= 65535, image.height <= 65535, image.width * image.height <= Self.maximumPixelCount else {
+      throw .unsupportedImage("\(image.width)×\(image.height) exceeds the format's limit of \(Self.maximumPixelCount) pixels")
+    }
+    let f = model.configuration.downsampling
+    let indices = model.indices(for: image.tensor(paddedToMultipleOf: f), stages: stages)
+    let container = VQContainer(
+      modelFingerprint: fingerprint, imageWidth: image.width, imageHeight: image.height, channels: channels,
+      downsamplingFactor: f, codebookSize: model.configuration.codebookSize,
+      indexGrids: indices.map { $0.map { UInt16(truncatingIfNeeded: $0) } }, priorCounts: prior(stages: stages))
+    return container.serialize()
+  }
+
+  /// Decompresses `.vq` bytes made with this model; throws `CodecError` on anything malformed or foreign.
+  public func decode(_ bytes: [UInt8]) throws(CodecError) -> RGBImage {
+    let container: VQContainer
+    do { container = try VQContainer.parse(bytes) } catch { throw .corruptFile("\(error)") }
+    guard container.modelFingerprint == fingerprint else {
+      throw .modelMismatch("this file was made with model \(hex(container.modelFingerprint)), not \(hex(fingerprint)); pass the right --model")
+    }
+    let c = model.configuration
+    guard container.downsamplingFactor == c.downsampling, container.codebookSize == c.codebookSize,
+          container.stages.count <= model.stageCount else {
+      throw .modelMismatch("the file's factor, codebook size or stage count does not fit this model")
+    }
+    let grids: [[UInt16]]
+    do { grids = try container.decodeIndexGrids(priorCounts: prior(stages: container.stages.count)) } catch {
+      throw .corruptFile("\(error)")
+    }
+    let latentShape = [1, container.latentHeight, container.latentWidth]
+    let x = model.reconstruction(from: grids.map { $0.map { Int32($0) } }, latentShape: latentShape)
+    return RGBImage(tensor: x, croppedTo: container.imageWidth, height: container.imageHeight)
+  }
+
+  private func prior(stages: Int) -> [[UInt32]]? {
+    model.indexPrior.count >= stages ? Array(model.indexPrior.prefix(stages)) : nil
+  }
+}
+
+func hex(_ bytes: [UInt8]) -> String {
+  bytes.prefix(8).map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+}
