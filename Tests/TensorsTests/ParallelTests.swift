@@ -4,8 +4,8 @@ import Testing
 
 /// `ComputeThreads` is a process-wide setting and swift-testing runs tests concurrently, so every test that changes
 /// it lives in this one serialized suite and restores the previous count. Other suites may run meanwhile and read
-/// the changed count; that is harmless because every kernel is meant to give bit-identical results for any count
-/// (which is what this suite checks). Shapes are just large enough that `parallelFor` really splits: im2col over
+/// the changed count; that is harmless because the engine's own loops give bit-identical results for any count
+/// (which is what this suite checks) and their tensors are too small for OpenBLAS to thread a GEMM. Shapes are just large enough that `parallelFor` really splits: im2col over
 /// N·OH ≥ 16 rows, col2im over N·H ≥ 8, bias rows ≥ 512, nearest codes ≥ 128 rows, unary ≥ 2¹⁷ elements.
 @Suite(.serialized) struct ParallelTests {
   /// The value and all input gradients of `op`, computed with `threads` threads.
@@ -35,13 +35,52 @@ import Testing
     OpCase(name: "relu over 2^17", inputs: [randomAwayFromZero([1 << 17], seed: 16)]) { $0.relu($1[0]) },
   ]
 
+  /// Larger than the rest of the suite on purpose: OpenBLAS only threads a GEMM above about 2.6·10⁵ multiply-adds
+  /// (`SMP_THRESHOLD_MIN · GEMM_MULTITHREAD_THRESHOLD`), so these make sgemm itself run on two threads (GEMMs of
+  /// 512×144×16 and 256×64×64). The cases above stay below it, so they test only the engine's own `parallelFor`.
+  static let threadedGEMMCases: [OpCase] = [
+    OpCase(name: "conv2d 16 channels (threaded sgemm)", inputs: [randomTensor([2, 16, 16, 16], seed: 19), randomTensor([3, 3, 16, 16], seed: 20), randomTensor([16], seed: 21)]) {
+      $0.conv2d($1[0], weight: $1[1], bias: $1[2], padding: 1)
+    },
+    OpCase(name: "matmul 256×64·64×64 (threaded sgemm)", inputs: [randomTensor([256, 64], seed: 22), randomTensor([64, 64], seed: 23)]) {
+      $0.matmul($1[0], $1[1])
+    },
+  ]
+
   @Test(arguments: cases)
   func oneAndTwoThreadsGiveBitIdenticalResults(_ op: OpCase) {
-    let one = run(op, threads: 1)
-    let two = run(op, threads: 2)
-    #expect(one.output == two.output, "forward differs")
+    expectBitIdentical(run(op, threads: 1), run(op, threads: 2))
+  }
+
+  @Test(arguments: threadedGEMMCases)
+  func threadedSgemmOneAndTwoThreadsGiveBitIdenticalResults(_ op: OpCase) {
+    // Known issue (GEMM.swift, OpenBLAS 0.3.21 pthread): once OpenBLAS runs a GEMM on 2 threads, the forward and
+    // both gradients differ from the 1-thread result in the last bits (max |diff| ≈ 1e-5 on values of size ~10).
+    // OpenBLAS does not promise the same summation order across thread counts. Intermittent: a one-core machine,
+    // or an OpenBLAS that does not thread these sizes, gives equal bits.
+    withKnownIssue("OpenBLAS sgemm is not bit-reproducible across thread counts", isIntermittent: true) {
+      expectBitIdentical(run(op, threads: 1), run(op, threads: 2))
+    }
+  }
+
+  @Test(arguments: threadedGEMMCases)
+  func threadedSgemmIsBitIdenticalForAFixedThreadCount(_ op: OpCase) {
+    // The weaker guarantee that does hold: the same thread count twice gives the same bits.
+    expectBitIdentical(run(op, threads: 2), run(op, threads: 2))
+  }
+
+  func expectBitIdentical(
+    _ one: (output: Tensor, gradients: [[Float]]), _ two: (output: Tensor, gradients: [[Float]]),
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) {
+    // Compared as Bools so that a failure prints the max difference, not two whole tensors.
+    let sameOutput = one.output == two.output
+    #expect(sameOutput, "forward differs: max diff \(maxAbsoluteDifference(one.output.scalars, two.output.scalars))",
+            sourceLocation: sourceLocation)
     for k in one.gradients.indices {
-      #expect(one.gradients[k] == two.gradients[k], "gradient of input \(k) differs: max diff \(maxAbsoluteDifference(one.gradients[k], two.gradients[k]))")
+      let sameGradient = one.gradients[k] == two.gradients[k]
+      #expect(sameGradient, "gradient of input \(k) differs: max diff \(maxAbsoluteDifference(one.gradients[k], two.gradients[k]))",
+              sourceLocation: sourceLocation)
     }
   }
 
