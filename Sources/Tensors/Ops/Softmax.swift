@@ -43,8 +43,10 @@ extension Tape {
         let m = row.max() ?? 0
         var s: Float = 0
         for v in row { s += Float.exp(v - m) }
-        let shift = m + Float.log(s)
-        for i in row.indices { row[i] -= shift }
+        // (x − max) − log Σ, in that order: folding max into one shift first would round it at max's scale and
+        // lose up to half an ulp of max (3e-5 at logits near 1000).
+        let logSum = Float.log(s)
+        for i in row.indices { row[i] = (row[i] - m) - logSum }
       }
     }
     let out = output(Tensor(shape: x.shape, scalars: y), x)
