@@ -9,10 +9,15 @@ public final class Codebook {
   /// updated in place (EMA, k-means initialisation, restarts).
   public let embeddings: Variable
 
-  /// A codebook holding `embeddings [K, D]`.
-  public init(embeddings: Tensor, name: String = "codebook") {
+  /// A codebook over an existing variable `[K, D]` (loaded from a file, or shared with a gradient check).
+  public init(embeddings: Variable) {
     precondition(embeddings.shape.count == 2 && embeddings.shape[0] >= 1, "a codebook needs embeddings [K, D], got \(embeddings.shape)")
-    self.embeddings = Variable(embeddings, name: name)
+    self.embeddings = embeddings
+  }
+
+  /// A codebook holding `embeddings [K, D]`.
+  public convenience init(embeddings: Tensor, name: String = "codebook") {
+    self.init(embeddings: Variable(embeddings, name: name))
   }
 
   /// VQ-VAE's initialisation: uniform in ±1/K.
