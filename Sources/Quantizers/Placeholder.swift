@@ -1,1 +1,0 @@
-// Quantizers: placeholder until the module lands.
