@@ -2,7 +2,7 @@
 /// index is coded through it, all halved (rounding up, so none reaches 0) before the total would pass 2^16.
 /// A Fenwick tree keeps cumulative counts at O(log K) per query, so K = 4096 stays cheap.
 struct AdaptiveFrequencyModel {
-  static let increment: UInt32 = 32
+  static let increment: UInt32 = 4
   static let totalLimit: UInt32 = 1 << 16
   /// Total of the initial counts when they come from a prior; leaves room for adaptation.
   static let priorTotal: UInt32 = 1 << 14
