@@ -1,1 +1,0 @@
-// Bitstream: placeholder until the module lands.
