@@ -6,11 +6,14 @@ import Dispatch
 public enum ComputeThreads {
   nonisolated(unsafe) public private(set) static var count = 1
 
+  /// OpenBLAS stays single-threaded (the engine splits GEMMs itself, see `sgemm`); touched before every GEMM so
+  /// that it holds even when `set` was never called.
+  static let singleThreadedBLAS: Void = openblas_set_num_threads(1)
+
   /// Sets the thread count for GEMM and for the engine's own loops; call once at startup.
   public static func set(_ n: Int) {
     precondition(n >= 1, "thread count must be positive")
     count = n
-    openblas_set_num_threads(Int32(n))
     keepFreedMemoryMapped()
   }
 

@@ -54,13 +54,9 @@ import Testing
 
   @Test(arguments: threadedGEMMCases)
   func threadedSgemmOneAndTwoThreadsGiveBitIdenticalResults(_ op: OpCase) {
-    // Known issue (GEMM.swift, OpenBLAS 0.3.21 pthread): once OpenBLAS runs a GEMM on 2 threads, the forward and
-    // both gradients differ from the 1-thread result in the last bits (max |diff| ≈ 1e-5 on values of size ~10).
-    // OpenBLAS does not promise the same summation order across thread counts. Intermittent: a one-core machine,
-    // or an OpenBLAS that does not thread these sizes, gives equal bits.
-    withKnownIssue("OpenBLAS sgemm is not bit-reproducible across thread counts", isIntermittent: true) {
-      expectBitIdentical(run(op, threads: 1), run(op, threads: 2))
-    }
+    // GEMMs large enough to be split across threads: `sgemm` keeps OpenBLAS single-threaded and splits blocks of
+    // rows (or columns) itself, so each element is computed in the same order whatever the thread count.
+    expectBitIdentical(run(op, threads: 1), run(op, threads: 2))
   }
 
   @Test(arguments: threadedGEMMCases)

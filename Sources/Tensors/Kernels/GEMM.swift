@@ -1,7 +1,14 @@
 import COpenBLAS
+import Dispatch
 
 /// Row-major single-precision GEMM: `C = alpha · op(A) · op(B) + beta · C`, with `op(A)` of shape `[m, k]` and
 /// `op(B)` of shape `[k, n]`; leading dimensions are row strides.
+///
+/// OpenBLAS runs single-threaded; the engine splits the larger of `m` and `n` into contiguous blocks whose number
+/// depends only on the sizes, and runs the blocks on the available threads. Each block is then the same
+/// single-threaded call whatever the thread count, so results are bit-identical across `--threads` (OpenBLAS's own
+/// threading is not, and even its single-threaded kernels change with the sizes they see), and idle OpenBLAS
+/// threads no longer spin against the engine's loops.
 @inline(__always)
 func sgemm(
   transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
@@ -9,6 +16,34 @@ func sgemm(
   beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
   if m == 0 || n == 0 { return }
+  ComputeThreads.singleThreadedBLAS
+  let splitRows = m >= n
+  let extent = splitRows ? m : n
+  let blocks = m * n * k >= 1 << 18 ? min(GEMMBlocks.count, max(1, extent / 64)) : 1
+  func block(_ start: Int, _ end: Int) {
+    if end <= start { return }
+    if splitRows {
+      let aBlock = transposeA ? a + start : a + start * lda
+      cblasSGEMM(transposeA, transposeB, end - start, n, k, alpha, aBlock, lda, b, ldb, beta, c + start * ldc, ldc)
+    } else {
+      let bBlock = transposeB ? b + start * ldb : b + start
+      cblasSGEMM(transposeA, transposeB, m, end - start, k, alpha, a, lda, bBlock, ldb, beta, c + start, ldc)
+    }
+  }
+  if blocks <= 1 {
+    block(0, extent)
+  } else if ComputeThreads.count == 1 {
+    for t in 0..<blocks { block(extent * t / blocks, extent * (t + 1) / blocks) }
+  } else {
+    DispatchQueue.concurrentPerform(iterations: blocks) { t in block(extent * t / blocks, extent * (t + 1) / blocks) }
+  }
+}
+
+@inline(__always)
+private func cblasSGEMM(
+  _ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float, _ a: UnsafePointer<Float>,
+  _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int
+) {
   cblas_sgemm(
     CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
@@ -37,4 +72,10 @@ func gemm(
 @inline(__always)
 func uninitializedFloats(_ count: Int) -> [Float] {
   [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+}
+
+/// How many blocks a large GEMM is split into: fixed, so that results do not depend on the thread count; enough
+/// to keep up to this many cores busy.
+enum GEMMBlocks {
+  static let count = 4
 }
