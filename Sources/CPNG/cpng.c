@@ -3,6 +3,7 @@
 #include <png.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 static void copy_message(char *message, size_t message_size, const char *text) {
   if (message == NULL || message_size == 0) return;
@@ -116,3 +117,15 @@ cpng_status cpng_write_rgb8(const uint8_t *pixels, uint32_t width, uint32_t heig
 }
 
 void cpng_free(void *buffer) { free(buffer); }
+
+uint32_t cpng_crc32(const uint8_t *bytes, size_t count) {
+  uLong crc = crc32(0L, Z_NULL, 0);
+  // zlib takes uInt lengths; feed large inputs in pieces.
+  while (count > 0) {
+    uInt piece = count > 0x40000000u ? 0x40000000u : (uInt)count;
+    crc = crc32(crc, bytes, piece);
+    bytes += piece;
+    count -= piece;
+  }
+  return (uint32_t)crc;
+}

@@ -51,18 +51,25 @@ enum PNGCodec {
     return Array(UnsafeBufferPointer(start: png, count: size))
   }
 
-  /// Whether the chunk sequence after the signature runs out before a
-  /// complete IEND chunk (length, type, data and CRC all present).
+  /// Whether the data is a well-formed chunk sequence cut off before a
+  /// complete IEND chunk. Chunks before the cut must have letter-only types
+  /// and matching CRCs, so corrupt data or garbage after a PNG signature is
+  /// not mistaken for truncation.
   static func endsBeforeIEND(_ data: [UInt8]) -> Bool {
-    var offset = 8
-    while offset + 8 <= data.count {
-      let length = data[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
-      let type = Array(data[offset + 4..<offset + 8])
-      let end = offset + 12 + length
-      if end > data.count { return true }
-      if type == Array("IEND".utf8) { return false }
-      offset = end
+    data.withUnsafeBufferPointer { bytes in
+      var offset = 8
+      while offset + 8 <= bytes.count {
+        let length = bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
+        let type = bytes[offset + 4..<offset + 8]
+        if !type.allSatisfy({ (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }) { return false }
+        let end = offset + 12 + length
+        if end > bytes.count { return true }
+        let storedCRC = bytes[end - 4..<end].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        if cpng_crc32(bytes.baseAddress! + offset + 4, 4 + length) != storedCRC { return false }
+        if type.elementsEqual("IEND".utf8) { return false }
+        offset = end
+      }
+      return true  // ended inside a chunk header
     }
-    return true
   }
 }
