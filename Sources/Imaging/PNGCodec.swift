@@ -4,6 +4,9 @@ import CPNG
 enum PNGCodec {
   /// Decodes any PNG libpng reads (1–16 bit; gray, gray+alpha, RGB, RGBA,
   /// palette, tRNS, Adam7) to RGB8. 16-bit samples become round(v / 257).
+  /// Data that ends before a complete IEND chunk is `.truncated`, even when
+  /// libpng had every pixel: the JPEG reader cannot tell a lost EOI from a
+  /// cut between progressive scans, so both formats apply the same rule.
   static func decode(_ data: [UInt8], name: String) throws -> DecodedImage {
     var message = ShimMessage()
     var pixels: UnsafeMutablePointer<UInt8>?
@@ -21,6 +24,7 @@ enum PNGCodec {
     case CPNG_OK:
       guard let pixels else { preconditionFailure("cpng_read_rgb8 returned OK without pixels") }
       defer { cpng_free(pixels) }
+      if endsBeforeIEND(data) { throw ImageError.truncated(path: name, format: .png) }
       let count = Int(width) * Int(height) * 3
       let image = RGBImage(
         width: Int(width), height: Int(height), pixels: Array(UnsafeBufferPointer(start: pixels, count: count)))
