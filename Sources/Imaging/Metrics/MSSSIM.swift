@@ -16,7 +16,9 @@ import Glibc
 /// Returns nil when the shorter side is below `msSSIMMinimumSide` (161):
 /// pytorch_msssim refuses such images too, and a result from fewer scales
 /// would be a different metric under the same name. Traps if sizes differ.
-/// Arithmetic is in Double, pytorch_msssim's in Float32; they agree to ~1e-6.
+/// Arithmetic is in Double. On the test images the result is within 2.6e-6 of
+/// pytorch_msssim on Float32 tensors and within 1e-15 of it on Float64
+/// tensors with a Float64 window (see MSSSIMTests).
 public func msSSIM(_ a: RGBImage, _ b: RGBImage) -> Double? {
   precondition(a.width == b.width && a.height == b.height, "msSSIM needs equal sizes, got \(a.width)×\(a.height) and \(b.width)×\(b.height)")
   guard min(a.width, a.height) >= msSSIMMinimumSide else { return nil }
