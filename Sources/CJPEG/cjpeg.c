@@ -13,7 +13,7 @@
 typedef struct {
   struct jpeg_error_mgr base;
   jmp_buf escape;
-  int hit_end_of_data;
+  volatile int hit_end_of_data;  // read after the longjmp
   char *message;
   size_t message_size;
 } shim_error_manager;
