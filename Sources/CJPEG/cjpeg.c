@@ -13,7 +13,7 @@
 typedef struct {
   struct jpeg_error_mgr base;
   jmp_buf escape;
-  int hit_end_of_data;
+  volatile int hit_end_of_data;  // read after the longjmp
   char *message;
   size_t message_size;
 } shim_error_manager;
@@ -120,6 +120,8 @@ cjpeg_status cjpeg_read_rgb8(const void *data, size_t size,
     jpeg_read_scanlines(&cinfo, rows, 1);
     if (is_cmyk) cmyk_to_rgb(row, target, cinfo.output_width, cinfo.saw_Adobe_marker);
   }
+  // A missing EOI counts as truncation too: for a progressive file, data that
+  // stops between scans looks the same, and it cannot be told apart cheaply.
   jpeg_finish_decompress(&cinfo);
   int truncated = errors.hit_end_of_data;
   jpeg_destroy_decompress(&cinfo);

@@ -3,11 +3,20 @@
 #include <png.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 static void copy_message(char *message, size_t message_size, const char *text) {
   if (message == NULL || message_size == 0) return;
   strncpy(message, text, message_size - 1);
   message[message_size - 1] = '\0';
+}
+
+static uint32_t read_be32(const uint8_t *p) {
+  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static int within_bounds(uint32_t width, uint32_t height, uint32_t max_side, uint64_t max_pixels) {
+  return width <= max_side && height <= max_side && (uint64_t)width * height <= max_pixels;
 }
 
 // Compacts RGBA rows to RGB in place; the RGB image is a prefix of the buffer.
@@ -28,6 +37,19 @@ cpng_status cpng_read_rgb8(const void *data, size_t size,
   *height = 0;
   *had_alpha = 0;
 
+  // libpng's begin_read parses up to the first IDAT; check IHDR's size
+  // first so a hostile header is refused whatever follows it.
+  const uint8_t *bytes = data;
+  if (size >= 24 && memcmp(bytes + 12, "IHDR", 4) == 0) {
+    uint32_t header_width = read_be32(bytes + 16);
+    uint32_t header_height = read_be32(bytes + 20);
+    if (!within_bounds(header_width, header_height, max_side, max_pixels)) {
+      *width = header_width;
+      *height = header_height;
+      return CPNG_TOO_LARGE;
+    }
+  }
+
   png_image image;
   memset(&image, 0, sizeof image);
   image.version = PNG_IMAGE_VERSION;
@@ -38,8 +60,7 @@ cpng_status cpng_read_rgb8(const void *data, size_t size,
   }
   *width = image.width;
   *height = image.height;
-  if (image.width > max_side || image.height > max_side ||
-      (uint64_t)image.width * image.height > max_pixels) {
+  if (!within_bounds(image.width, image.height, max_side, max_pixels)) {
     png_image_free(&image);
     return CPNG_TOO_LARGE;
   }
@@ -116,3 +137,15 @@ cpng_status cpng_write_rgb8(const uint8_t *pixels, uint32_t width, uint32_t heig
 }
 
 void cpng_free(void *buffer) { free(buffer); }
+
+uint32_t cpng_crc32(const uint8_t *bytes, size_t count) {
+  uLong crc = crc32(0L, Z_NULL, 0);
+  // zlib takes uInt lengths; feed large inputs in pieces.
+  while (count > 0) {
+    uInt piece = count > 0x40000000u ? 0x40000000u : (uInt)count;
+    crc = crc32(crc, bytes, piece);
+    bytes += piece;
+    count -= piece;
+  }
+  return (uint32_t)crc;
+}

@@ -4,6 +4,9 @@ import CPNG
 enum PNGCodec {
   /// Decodes any PNG libpng reads (1–16 bit; gray, gray+alpha, RGB, RGBA,
   /// palette, tRNS, Adam7) to RGB8. 16-bit samples become round(v / 257).
+  /// Data that ends before a complete IEND chunk is `.truncated`, even when
+  /// libpng had every pixel: the JPEG reader cannot tell a lost EOI from a
+  /// cut between progressive scans, so both formats apply the same rule.
   static func decode(_ data: [UInt8], name: String) throws -> DecodedImage {
     var message = ShimMessage()
     var pixels: UnsafeMutablePointer<UInt8>?
@@ -21,6 +24,7 @@ enum PNGCodec {
     case CPNG_OK:
       guard let pixels else { preconditionFailure("cpng_read_rgb8 returned OK without pixels") }
       defer { cpng_free(pixels) }
+      if endsBeforeIEND(data) { throw ImageError.truncated(path: name, format: .png) }
       let count = Int(width) * Int(height) * 3
       let image = RGBImage(
         width: Int(width), height: Int(height), pixels: Array(UnsafeBufferPointer(start: pixels, count: count)))
@@ -51,18 +55,25 @@ enum PNGCodec {
     return Array(UnsafeBufferPointer(start: png, count: size))
   }
 
-  /// Whether the chunk sequence after the signature runs out before a
-  /// complete IEND chunk (length, type, data and CRC all present).
+  /// Whether the data is a well-formed chunk sequence cut off before a
+  /// complete IEND chunk. Chunks before the cut must have letter-only types
+  /// and matching CRCs, so corrupt data or garbage after a PNG signature is
+  /// not mistaken for truncation.
   static func endsBeforeIEND(_ data: [UInt8]) -> Bool {
-    var offset = 8
-    while offset + 8 <= data.count {
-      let length = data[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
-      let type = Array(data[offset + 4..<offset + 8])
-      let end = offset + 12 + length
-      if end > data.count { return true }
-      if type == Array("IEND".utf8) { return false }
-      offset = end
+    data.withUnsafeBufferPointer { bytes in
+      var offset = 8
+      while offset + 8 <= bytes.count {
+        let length = bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
+        let type = bytes[offset + 4..<offset + 8]
+        if !type.allSatisfy({ (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }) { return false }
+        let end = offset + 12 + length
+        if end > bytes.count { return true }
+        let storedCRC = bytes[end - 4..<end].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        if cpng_crc32(bytes.baseAddress! + offset + 4, 4 + length) != storedCRC { return false }
+        if type.elementsEqual("IEND".utf8) { return false }
+        offset = end
+      }
+      return true  // ended inside a chunk header
     }
-    return true
   }
 }

@@ -34,3 +34,6 @@ cpng_status cpng_write_rgb8(const uint8_t *pixels, uint32_t width, uint32_t heig
                             char *message, size_t message_size);
 
 void cpng_free(void *buffer);
+
+/// zlib's CRC-32, as PNG chunks use it (over chunk type and data).
+uint32_t cpng_crc32(const uint8_t *bytes, size_t count);
