@@ -33,12 +33,16 @@ enum Categorical {
     return result
   }
 
-  /// Standard Gumbel noise `g = −log(−log u)`, `u` uniform in (0, 1).
+  /// Standard Gumbel noise `g = −log(−log u)`, `u = (j + ½)/2⁵³` uniform in (0, 1) from 53 random bits.
   static func gumbelNoise(count: Int, using rng: inout some RandomNumberGenerator) -> [Float] {
-    (0..<count).map { _ in
-      let u = Double.random(in: Double.leastNonzeroMagnitude..<1, using: &rng)
-      return Float(-Double.log(-Double.log(u)))
+    var noise = [Float](repeating: 0, count: count)
+    noise.withUnsafeMutableBufferPointer { g in
+      for i in 0..<count {
+        let u = (Double(rng.next() >> 11) + 0.5) * 0x1p-53
+        g[i] = Float(-Double.log(-Double.log(u)))
+      }
     }
+    return noise
   }
 
   /// One-hot rows `[M, K]`.

@@ -29,3 +29,10 @@ func clusteredPoints(centres: [Float], dimension d: Int, count: Int, spread: Flo
 
 /// A constant (no gradient) variable.
 func constant(_ t: Tensor) -> Variable { Variable(t, requiresGrad: false) }
+
+/// The rows of `table` (width `d`) at `indices`, concatenated.
+func rows(_ indices: [Int32], of table: [Float], dimension d: Int) -> [Float] {
+  var result: [Float] = []
+  for i in indices { result += table[Int(i) * d..<(Int(i) + 1) * d] }
+  return result
+}

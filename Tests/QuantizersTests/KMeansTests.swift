@@ -3,7 +3,6 @@ import Tensors
 @testable import Quantizers
 
 @Test func kMeansPlusPlusSeedsAreDistinctPoints() {
-  var rng = SplitMix64(seed: 1)
   // 6 distinct points, each repeated 20 times: uniform sampling would often pick the same value twice.
   let distinct: [Float] = [0, 0, 1, 0, 0, 1, 5, 5, 5, 6, -3, 2]
   var points: [Float] = []
@@ -14,7 +13,6 @@ import Tensors
     let rows = Set(seeds.map { [points[$0 * 2], points[$0 * 2 + 1]] })
     #expect(rows.count == 6)
   }
-  _ = rng.next()
 }
 
 @Test func kMeansInitialisationLowersDistortionVersusRandom() {
