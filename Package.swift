@@ -27,12 +27,15 @@ let package = Package(
     .target(name: "Bitstream", dependencies: ["CZlib"]),
     .target(name: "Imaging", dependencies: ["CPNG", "CJPEG"]),
     .target(name: "Codec", dependencies: ["Tensors", "Layers", "Quantizers", "Bitstream", "Imaging"]),
+    .target(
+      name: "DefaultModel", path: "Samples", exclude: ["Images"], sources: ["DefaultModel.swift"],
+      resources: [.copy("default.vqm")]),
     .target(name: "Training", dependencies: ["Codec", "Imaging", "Quantizers", .product(name: "Numerics", package: "swift-numerics")]),
 
     // MARK: - Executable
     .executableTarget(
       name: "vqcodec",
-      dependencies: ["Codec", "Training", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+      dependencies: ["Codec", "Training", "DefaultModel", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
     // MARK: - Tests
     .target(name: "TestSupport", dependencies: ["Tensors"], path: "Sources/TestSupport"),
@@ -43,7 +46,7 @@ let package = Package(
     .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
     .testTarget(name: "CodecTests", dependencies: ["Codec", "TestSupport"]),
     .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
-    .testTarget(name: "vqcodecTests", dependencies: ["Codec"]),
+    .testTarget(name: "vqcodecTests", dependencies: ["Codec", "Imaging", "DefaultModel"]),
   ],
   swiftLanguageModes: [.v5]
 )

@@ -12,9 +12,9 @@ public struct DeadCodeRestart: Equatable, Sendable {
   /// Decay of the usage average.
   public let usageDecay: Float
   /// The usage average per code (empty until the first batch).
-  public private(set) var usage: [Float] = []
+  public var usage: [Float] = []
   /// Consecutive batches each code has been below the threshold.
-  public private(set) var idleSteps: [Int] = []
+  public var idleSteps: [Int] = []
 
   public init(threshold: Float = 0.1, patience: Int = 10, usageDecay: Float = 0.9) {
     precondition(threshold > 0 && patience >= 1 && usageDecay >= 0 && usageDecay < 1, "bad dead-code restart settings")

@@ -16,6 +16,8 @@ public final class Trainer {
   public var rng: SplitMix64
   /// Steps completed.
   public var step = 0
+  /// Decayed index histograms per stage (the entropy coder's static prior when the model is saved).
+  public var indexCounts: [[Float]]
   private let schedule: LearningRateSchedule
 
   public init(options: TrainingOptions, model: VQModel, dataset: ImageDataset) {
@@ -24,6 +26,7 @@ public final class Trainer {
     self.dataset = dataset
     rng = SplitMix64(seed: options.seed &+ 0x5EED)
     optimizer = Adam(parameters: model.parameters, learningRate: options.learningRate, weightDecay: options.weightDecay)
+    indexCounts = [[Float]](repeating: [Float](repeating: 0, count: model.configuration.codebookSize), count: model.stageCount)
     schedule = LearningRateSchedule(peak: options.learningRate, warmupSteps: options.warmupSteps, totalSteps: options.steps)
   }
 
@@ -55,6 +58,7 @@ public final class Trainer {
     optimizer.learningRate = schedule.rate(at: step)
     optimizer.update()
     model.bottleneck.quantizer.finishStep(using: &rng)
+    recordIndices(output.indices)
     step += 1
 
     metrics.step = step
@@ -70,6 +74,22 @@ public final class Trainer {
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     metrics.imagesPerSecond = Double(options.batch) / seconds
     return metrics
+  }
+
+  /// Folds this batch's indices into the decayed histograms (half-life about 700 batches).
+  private func recordIndices(_ indices: [[Int32]]) {
+    for (s, stage) in indices.enumerated() {
+      for k in indexCounts[s].indices { indexCounts[s][k] *= 0.999 }
+      for i in stage { indexCounts[s][Int(i)] += 1 }
+    }
+  }
+
+  /// The histograms as the model's prior: scaled to integers, every code at least 1.
+  public var indexPrior: [[UInt32]] {
+    indexCounts.map { counts in
+      let total = max(1, counts.reduce(0, +))
+      return counts.map { UInt32(max(1, ($0 / total * 1_000_000).rounded())) }
+    }
   }
 
   /// `log p(x|z)` per image under a Gaussian with standard deviation σ: `−‖x − x̂‖²/(2σ²) − (P/2)·log(2πσ²)`,

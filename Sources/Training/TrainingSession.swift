@@ -1,0 +1,85 @@
+import Codec
+import Dispatch
+import Foundation
+import Imaging
+import Tensors
+
+/// A whole `vqcodec train` run: the step loop, periodic validation, atomic checkpoints and model files, the
+/// metrics log, and a clean stop on request (Ctrl-C).
+public final class TrainingSession {
+  public enum Event {
+    case step(StepMetrics, elapsed: Double, total: Int?)
+    case validation(step: Int, ValidationResult)
+    case saved(path: String, step: Int)
+  }
+
+  public let trainer: Trainer
+  public let modelPath: String
+  public let validationImages: [RGBImage]
+  private var elapsedBefore = 0.0
+  private var log: FileHandle?
+
+  /// The checkpoint (`model.vqm.ckpt`) and metrics log (`model.vqm.log.jsonl`) sit beside the model.
+  public var checkpointPath: String { modelPath + ".ckpt" }
+  public var logPath: String { modelPath + ".log.jsonl" }
+
+  public init(trainer: Trainer, modelPath: String, validationImages: [RGBImage] = [], resumeFrom checkpoint: String? = nil) throws {
+    self.trainer = trainer
+    self.modelPath = modelPath
+    self.validationImages = validationImages
+    if let checkpoint {
+      guard let data = FileManager.default.contents(atPath: checkpoint) else { throw TrainingError.badCheckpoint("\(checkpoint): cannot read") }
+      elapsedBefore = try Checkpoint.restore([UInt8](data), into: trainer)
+    }
+    if !FileManager.default.fileExists(atPath: logPath) || checkpoint == nil {
+      FileManager.default.createFile(atPath: logPath, contents: nil)
+    }
+    log = FileHandle(forWritingAtPath: logPath)
+    log?.seekToEndOfFile()
+  }
+
+  /// Trains until `options.steps`, `options.minutes` or `shouldStop()`; saves the model and a checkpoint at the end.
+  public func run(shouldStop: () -> Bool, report: (Event) -> Void) throws {
+    let options = trainer.options
+    let start = DispatchTime.now().uptimeNanoseconds
+    func elapsed() -> Double { elapsedBefore + Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+    while trainer.step < options.steps {
+      if let minutes = options.minutes, elapsed() >= minutes * 60 { break }
+      if shouldStop() { break }
+      let metrics = trainer.trainStep()
+      report(.step(metrics, elapsed: elapsed(), total: options.steps))
+      if trainer.step % options.logEvery == 0 { writeLog(metrics, elapsed: elapsed()) }
+      if !validationImages.isEmpty && trainer.step % options.validateEvery == 0 { validate(report) }
+      if trainer.step % options.checkpointEvery == 0 { try save(elapsed: elapsed(), report: report) }
+    }
+    if !validationImages.isEmpty { validate(report) }
+    try save(elapsed: elapsed(), report: report)
+  }
+
+  private func validate(_ report: (Event) -> Void) {
+    let result = Validation.evaluate(trainer.model, on: validationImages)
+    report(.validation(step: trainer.step, result))
+    writeLine("{\"step\": \(trainer.step), \"val_psnr\": \(fmt(result.psnr)), \"val_bpp_fixed\": \(fmt(result.bitsPerPixel)), \"val_perplexity\": \(fmt(result.perplexity)), \"val_used_codes\": \(result.usedCodes), \"val_dead_codes\": \(result.deadCodes)}")
+  }
+
+  /// Writes the model file and the checkpoint, each atomically.
+  public func save(elapsed: Double, report: (Event) -> Void) throws {
+    trainer.model.indexPrior = trainer.indexPrior
+    let notes = "{\"trained_steps\": \(trainer.step), \"training_seconds\": \(Int(elapsed)), \"estimator\": \"\(trainer.model.estimator)\", \"batch\": \(trainer.options.batch), \"crop\": \(trainer.options.crop), \"learning_rate\": \(trainer.options.learningRate), \"seed\": \(trainer.options.seed)}"
+    try AtomicFile.write(ModelFile.serialize(trainer.model, notes: notes), to: modelPath)
+    try AtomicFile.write(Checkpoint.serialize(trainer, elapsedSeconds: elapsed), to: checkpointPath)
+    report(.saved(path: modelPath, step: trainer.step))
+  }
+
+  private func writeLog(_ m: StepMetrics, elapsed: Double) {
+    var line = "{\"step\": \(m.step), \"seconds\": \(fmt(elapsed)), \"loss\": \(fmt(Double(m.loss))), \"mse\": \(fmt(Double(m.meanSquaredError))), \"psnr\": \(fmt(m.psnr)), "
+    line += "\"log_likelihood\": \(fmt(Double(m.logLikelihood))), \"entropy\": \(fmt(Double(m.entropy))), \"log_k\": \(fmt(Double(m.logCodeCount))), "
+    line += "\"perplexity\": \(fmt(m.perplexity)), \"used_codes\": \(m.usedCodes), \"stages\": \(m.activeStages), \"grad_norm\": \(fmt(Double(m.gradientNorm))), \"lr\": \(fmt(Double(m.learningRate)))"
+    if let t = m.temperature { line += ", \"temperature\": \(fmt(Double(t)))" }
+    writeLine(line + ", \"images_per_s\": \(fmt(m.imagesPerSecond))}")
+  }
+
+  private func writeLine(_ line: String) { log?.write(Data((line + "\n").utf8)) }
+}
+
+func fmt(_ x: Double) -> String { x.isFinite ? String(format: "%.5g", x) : "null" }

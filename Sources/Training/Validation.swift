@@ -1,0 +1,44 @@
+import Codec
+import Imaging
+import Quantizers
+import Tensors
+
+/// Full-image validation: PSNR of the reconstruction from all stages, fixed-rate bits per pixel, and codebook
+/// usage over the set (first stage).
+public struct ValidationResult: Sendable {
+  public var psnr: Double
+  public var bitsPerPixel: Double
+  public var perplexity: Double
+  public var usedCodes: Int
+  public var deadCodes: Int
+}
+
+public enum Validation {
+  public static func evaluate(_ model: VQModel, on images: [RGBImage]) -> ValidationResult {
+    let f = model.configuration.downsampling
+    var psnrTotal = 0.0, bitsTotal = 0.0
+    var usage = CodebookUsage(indices: [], codes: model.configuration.codebookSize)
+    for image in images {
+      let x = image.tensor(paddedToMultipleOf: f)
+      let indices = model.indices(for: x, stages: model.stageCount)
+      let latentShape = [1, x.shape[1] / f, x.shape[2] / f]
+      let decoded = RGBImage(tensor: model.reconstruction(from: indices, latentShape: latentShape), croppedTo: image.width, height: image.height)
+      psnrTotal += min(100, psnr(image, decoded))
+      let bitsPerIndex = Double(model.configuration.codebookSize).log2Ceiling
+      bitsTotal += Double(indices.count * indices[0].count) * bitsPerIndex / Double(image.width * image.height)
+      usage.merge(CodebookUsage(indices: indices[0], codes: model.configuration.codebookSize))
+    }
+    let n = Double(max(1, images.count))
+    return ValidationResult(psnr: psnrTotal / n, bitsPerPixel: bitsTotal / n, perplexity: usage.perplexity,
+                            usedCodes: usage.usedCodes, deadCodes: usage.deadCodes)
+  }
+}
+
+extension Double {
+  /// ceil(log2(self)) for a positive integer value: the fixed-width bits per index.
+  var log2Ceiling: Double {
+    var bits = 0.0
+    while Double(1 << Int(bits)) < self { bits += 1 }
+    return bits
+  }
+}

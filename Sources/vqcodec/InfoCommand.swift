@@ -1,0 +1,61 @@
+import ArgumentParser
+import Bitstream
+import Codec
+import Foundation
+
+struct InfoCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "info", abstract: "Describe a .vq file (header, rates) or a .vqm model.")
+
+  @Argument(help: "A .vq file or a .vqm model.") var file: String
+  @Flag(help: "Print JSON instead of text.") var json = false
+
+  func run() throws {
+    let bytes = try readFile(file)
+    let fields: [(String, String)]
+    if bytes.starts(with: ModelFile.magic) {
+      fields = try modelFields(bytes)
+    } else {
+      fields = try containerFields(bytes)
+    }
+    if json {
+      print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
+    } else {
+      for (key, value) in fields { print("\(key): \(value.replacingOccurrences(of: "\"", with: ""))") }
+    }
+  }
+
+  private func containerFields(_ bytes: [UInt8]) throws -> [(String, String)] {
+    let c: VQContainer
+    do { c = try VQContainer.parse(bytes) } catch { throw CommandFailure("\(file): \(error)") }
+    let pixels = Double(c.imageWidth * c.imageHeight)
+    let latents = c.latentWidth * c.latentHeight
+    let payloadBits = c.stages.reduce(0) { $0 + 8 * $1.bytes.count }
+    let fixedBits = Double(Int(ceil(log2(Double(c.codebookSize)))))
+    return [
+      ("kind", "\"vq\""), ("bytes", "\(bytes.count)"), ("width", "\(c.imageWidth)"), ("height", "\(c.imageHeight)"),
+      ("channels", "\(c.channels)"), ("downsampling", "\(c.downsamplingFactor)"),
+      ("latent_grid", "[\(c.latentHeight), \(c.latentWidth)]"), ("codebook_size", "\(c.codebookSize)"),
+      ("stages", "\(c.stages.count)"), ("coders", "[" + c.stages.map { "\"\($0.coder)\"" }.joined(separator: ", ") + "]"),
+      ("payload_bytes", "[" + c.stages.map { "\($0.bytes.count)" }.joined(separator: ", ") + "]"),
+      ("bits_per_pixel", String(format: "%.6f", 8 * Double(bytes.count) / pixels)),
+      ("bits_per_latent_fixed", String(format: "%.4f", fixedBits * Double(c.stages.count))),
+      ("bits_per_latent_coded", String(format: "%.4f", Double(payloadBits) / Double(latents))),
+      ("model_fingerprint", "\"" + c.modelFingerprint.map { String(format: "%02x", $0) }.joined() + "\""),
+    ]
+  }
+
+  private func modelFields(_ bytes: [UInt8]) throws -> [(String, String)] {
+    let (model, notes) = try ModelFile.parse(bytes)
+    let c = model.configuration
+    let parameterCount = model.storedTensors.reduce(0) { $0 + $1.value.count }
+    return [
+      ("kind", "\"vqm\""), ("bytes", "\(bytes.count)"), ("estimator", "\"\(model.estimator)\""),
+      ("downsampling", "\(c.downsampling)"), ("width", "\(c.width)"), ("residual_blocks", "\(c.residualBlocks)"),
+      ("latent_dimension", "\(c.latentDimension)"), ("codebook_size", "\(c.codebookSize)"), ("stages", "\(c.stages)"),
+      ("parameters", "\(parameterCount)"), ("has_prior", model.indexPrior.isEmpty ? "false" : "true"),
+      ("fingerprint", "\"" + ModelFile.fingerprint(of: bytes).map { String(format: "%02x", $0) }.joined() + "\""),
+      ("notes", notes.isEmpty ? "null" : (notes.hasPrefix("{") ? notes : "\"\(notes)\"")),
+    ]
+  }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Codec
+import DefaultModel
+import Foundation
+
+/// `--model`, shared by the commands that code images.
+struct ModelOptions: ParsableArguments {
+  @Option(name: .shortAndLong, help: "Model file (.vqm). Default: the model shipped with vqcodec.")
+  var model: String?
+
+  func loadCodec() throws -> ImageCodec {
+    let bytes: [UInt8]
+    if let model { bytes = try readFile(model) } else { bytes = try DefaultModel.bytes() }
+    do { return try ImageCodec(modelBytes: bytes) } catch {
+      throw CommandFailure("\(model ?? "default model"): \(error)")
+    }
+  }
+}
+
+/// A failure to report as one `error:` line and exit status 1.
+struct CommandFailure: Error, CustomStringConvertible {
+  let description: String
+  init(_ description: String) { self.description = description }
+}
+
+/// Reads a whole file, refusing folders and anything over 1 GiB before reading it.
+func readFile(_ path: String) throws -> [UInt8] {
+  var isDirectory: ObjCBool = false
+  guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw CommandFailure("\(path): no such file") }
+  guard !isDirectory.boolValue else { throw CommandFailure("\(path): is a folder") }
+  let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+  guard size <= 1 << 30 else { throw CommandFailure("\(path): file too large (\(size) bytes)") }
+  guard let data = FileManager.default.contents(atPath: path) else { throw CommandFailure("\(path): cannot read") }
+  return [UInt8](data)
+}
+
+/// Refuses to overwrite the input, or an existing output without `--force`.
+func validateOutput(_ output: String, input: String, force: Bool) throws {
+  let resolve = { (p: String) in URL(fileURLWithPath: p).standardizedFileURL.resolvingSymlinksInPath().path }
+  if resolve(output) == resolve(input) { throw ValidationError("the output would overwrite the input \(input)") }
+  if !force && FileManager.default.fileExists(atPath: output) {
+    throw ValidationError("\(output) exists; pass --force to overwrite it")
+  }
+}
+
+func printNotice(_ message: String) {
+  FileHandle.standardError.write(Data(("note: " + message + "\n").utf8))
+}

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Codec
+import Dispatch
+import Foundation
+import Imaging
+import Quantizers
+import Tensors
+import Training
+
+struct TrainCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "train", abstract: "Train a model on a folder of PNG/JPEG images (searched recursively).")
+
+  @Argument(help: "Folder of training images.") var folder: String
+  @Option(help: "Where to write the model (.vqm); a checkpoint and a metrics log go beside it.") var out: String
+  @Option(help: "Architecture: \(ModelConfiguration.presets.keys.sorted().joined(separator: ", ")).") var preset = "f8-rq4"
+  @Option(help: "Gradient estimator: straight-through, gumbel or reinforce.") var estimator = "straight-through"
+  @Option(help: "Codebook learning for straight-through: ema or loss.") var codebook = "ema"
+  @Option(help: "Stop after this many steps.") var steps = 10_000
+  @Option(help: "Stop after this many minutes of training, if sooner.") var minutes: Double?
+  @Option(help: "Images per batch.") var batch = 16
+  @Option(help: "Random crop size in pixels.") var crop = 128
+  @Option(help: "Peak learning rate (linear warm-up, then cosine decay).") var lr: Float = 4e-4
+  @Option(help: "Warm-up steps.") var warmup = 200
+  @Option(help: "Random seed.") var seed: UInt64 = 0
+  @Option(help: "Folder of validation images (full images; never the training folder).") var val: String?
+  @Option(help: "Validation images to use from --val.") var valImages = 4
+  @Option(help: "Steps between validations.") var validateEvery = 500
+  @Option(help: "Steps between checkpoints.") var checkpointEvery = 500
+  @Option(help: "Gumbel temperature at the start.") var temperatureStart: Float = 1
+  @Option(help: "Gumbel temperature at the end of the schedule.") var temperatureEnd: Float = 0.1
+  @Option(help: "Steps over which the Gumbel temperature decays.") var temperatureSteps = 5000
+  @Flag(help: "Gumbel: soft samples instead of hard (straight-through) one-hot samples.") var softGumbel = false
+  @Option(help: "Gumbel: weight of KL(q || uniform).") var klWeight: Float = 5e-4
+  @Flag(help: "REINFORCE: no running-mean baseline (to see the variance it removes).") var noBaseline = false
+  @Flag(help: "Straight-through: train every stage on every batch (no quantizer dropout).") var noQuantizerDropout = false
+  @Option(help: "Continue the run saved in this checkpoint (same options give the same result).") var resume: String?
+  @OptionGroup var threadOptions: ThreadOptions
+
+  func validate() throws {
+    guard ModelConfiguration.presets[preset] != nil else { throw ValidationError("unknown --preset \(preset)") }
+    guard Estimator(name: estimator) != nil else { throw ValidationError("--estimator must be straight-through, gumbel or reinforce") }
+    guard ["ema", "loss"].contains(codebook) else { throw ValidationError("--codebook must be ema or loss") }
+    guard steps >= 1, batch >= 1, (8...1024).contains(crop), lr > 0, warmup >= 0, valImages >= 1 else {
+      throw ValidationError("--steps, --batch, --lr must be positive and --crop in 8...1024")
+    }
+    guard validateEvery >= 1, checkpointEvery >= 1, temperatureSteps >= 1 else { throw ValidationError("intervals must be positive") }
+    if let minutes, minutes <= 0 { throw ValidationError("--minutes must be positive") }
+  }
+
+  func run() throws {
+    threadOptions.apply()
+    var options = TrainingOptions(configuration: ModelConfiguration.presets[preset]!)
+    options.estimator = Estimator(name: estimator)!
+    options.quantizer.codebookUpdate = codebook == "ema" ? .ema(decay: 0.99) : .gradient
+    options.quantizer.hardGumbel = !softGumbel
+    options.quantizer.klWeight = klWeight
+    options.quantizer.usesBaseline = !noBaseline
+    options.quantizer.quantizerDropout = !noQuantizerDropout
+    (options.steps, options.minutes, options.batch, options.crop) = (steps, minutes, batch, crop)
+    (options.learningRate, options.warmupSteps, options.seed) = (lr, warmup, seed)
+    (options.validateEvery, options.checkpointEvery) = (validateEvery, checkpointEvery)
+    options.temperature = TemperatureSchedule(start: temperatureStart, end: temperatureEnd, steps: temperatureSteps)
+    guard options.crop % options.configuration.downsampling == 0 else {
+      throw ValidationError("--crop must be a multiple of the preset's downsampling factor \(options.configuration.downsampling)")
+    }
+
+    let progress = ProgressPrinter()
+    progress.note("reading images under \(folder)")
+    let dataset = try ImageDataset(folder: folder, crop: crop)
+    for (path, reason) in dataset.skipped { progress.note("warning: skipped \(path): \(reason)") }
+    progress.note("\(dataset.images.count) images loaded, \(dataset.skipped.count) unreadable, \(dataset.tooSmall) smaller than \(crop)×\(crop)")
+    let validationImages = try loadValidation()
+
+    var rng = SplitMix64(seed: seed)
+    let model = VQModel(options.configuration, estimator: options.estimator, options: options.quantizer, using: &rng)
+    let trainer = Trainer(options: options, model: model, dataset: dataset)
+    let session = try TrainingSession(trainer: trainer, modelPath: out, validationImages: validationImages, resumeFrom: resume)
+    if resume != nil { progress.note("resumed at step \(trainer.step)") }
+    let stop = InterruptFlag()
+    try session.run(shouldStop: { stop.isSet }) { progress.show($0) }
+    progress.finish()
+    if stop.isSet { progress.note("interrupted: checkpoint written to \(session.checkpointPath); continue with --resume") }
+    progress.note("model written to \(out) (metrics: \(session.logPath))")
+  }
+
+  private func loadValidation() throws -> [RGBImage] {
+    guard let val else { return [] }
+    let files = try ImageFolder.files(in: val).prefix(valImages)
+    return try files.map { try ImageFile.read(path: $0).image }
+  }
+}
+
+/// Set by SIGINT (Ctrl-C): the loop finishes its step, then writes a checkpoint and stops.
+final class InterruptFlag: @unchecked Sendable {
+  private let source: DispatchSourceSignal
+  private(set) var isSet = false
+
+  init() {
+    signal(SIGINT, SIG_IGN)
+    source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+    source.setEventHandler { [unowned self] in self.isSet = true }
+    source.resume()
+  }
+}
