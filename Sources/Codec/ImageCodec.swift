@@ -34,7 +34,7 @@ public final class ImageCodec {
       throw .unsupportedImage("\(image.width)×\(image.height) exceeds the format's limit of \(Self.maximumPixelCount) pixels")
     }
     let f = model.configuration.downsampling
-    let indices = model.indices(for: image.tensor(paddedToMultipleOf: f), stages: stages)
+    let indices = TiledInference(model: model).indices(for: image, stages: stages)
     let container = VQContainer(
       modelFingerprint: fingerprint, imageWidth: image.width, imageHeight: image.height, channels: channels,
       downsamplingFactor: f, codebookSize: model.configuration.codebookSize,
@@ -58,9 +58,8 @@ public final class ImageCodec {
     do { grids = try container.decodeIndexGrids(priorCounts: prior(stages: container.stages.count)) } catch {
       throw .corruptFile("\(error)")
     }
-    let latentShape = [1, container.latentHeight, container.latentWidth]
-    let x = model.reconstruction(from: grids.map { $0.map { Int32($0) } }, latentShape: latentShape)
-    return RGBImage(tensor: x, croppedTo: container.imageWidth, height: container.imageHeight)
+    return TiledInference(model: model).image(
+      from: grids.map { $0.map { Int32($0) } }, width: container.imageWidth, height: container.imageHeight)
   }
 
   private func prior(stages: Int) -> [[UInt32]]? {
