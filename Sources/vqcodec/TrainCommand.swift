@@ -27,6 +27,7 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Validation images to use from --val.") var valImages = 4
   @Option(help: "Steps between validations.") var validateEvery = 500
   @Option(help: "Steps between checkpoints.") var checkpointEvery = 500
+  @Option(help: "Steps between lines in the metrics log.") var logEvery = 50
   @Option(help: "Gumbel temperature at the start.") var temperatureStart: Float = 1
   @Option(help: "Gumbel temperature at the end of the schedule.") var temperatureEnd: Float = 0.1
   @Option(help: "Steps over which the Gumbel temperature decays.") var temperatureSteps = 5000
@@ -44,7 +45,7 @@ struct TrainCommand: ParsableCommand {
     guard steps >= 1, batch >= 1, (8...1024).contains(crop), lr > 0, warmup >= 0, valImages >= 1 else {
       throw ValidationError("--steps, --batch, --lr must be positive and --crop in 8...1024")
     }
-    guard validateEvery >= 1, checkpointEvery >= 1, temperatureSteps >= 1 else { throw ValidationError("intervals must be positive") }
+    guard validateEvery >= 1, checkpointEvery >= 1, logEvery >= 1, temperatureSteps >= 1 else { throw ValidationError("intervals must be positive") }
     if let minutes, minutes <= 0 { throw ValidationError("--minutes must be positive") }
   }
 
@@ -59,7 +60,7 @@ struct TrainCommand: ParsableCommand {
     options.quantizer.quantizerDropout = !noQuantizerDropout
     (options.steps, options.minutes, options.batch, options.crop) = (steps, minutes, batch, crop)
     (options.learningRate, options.warmupSteps, options.seed) = (lr, warmup, seed)
-    (options.validateEvery, options.checkpointEvery) = (validateEvery, checkpointEvery)
+    (options.validateEvery, options.checkpointEvery, options.logEvery) = (validateEvery, checkpointEvery, logEvery)
     options.temperature = TemperatureSchedule(start: temperatureStart, end: temperatureEnd, steps: temperatureSteps)
     guard options.crop % options.configuration.downsampling == 0 else {
       throw ValidationError("--crop must be a multiple of the preset's downsampling factor \(options.configuration.downsampling)")
