@@ -27,7 +27,7 @@ struct EncodeCommand: ParsableCommand {
     if decoded.droppedAlpha { printNotice("\(input): alpha channel dropped (vqcodec codes RGB)") }
     let codec = try modelOptions.loadCodec()
     let start = Date()
-    let bytes = try codec.encode(decoded.image, stages: stages)
+    let bytes = try codec.encode(decoded.image, stages: stages, channels: decoded.droppedAlpha ? 4 : 3)
     try AtomicFile.write(bytes, to: output)
     if !quiet {
       let bpp = Double(8 * bytes.count) / Double(decoded.image.width * decoded.image.height)
