@@ -1,5 +1,6 @@
 import Codec
 import Imaging
+import Quantizers
 import Tensors
 
 // Public API only (no @testable): ImageCodecTests uses these helpers, and must see only what a library user sees.
@@ -8,24 +9,35 @@ import Tensors
 let microConfiguration = ModelConfiguration(
   downsampling: 2, width: 8, residualBlocks: 0, residualHidden: 1, latentDimension: 2, codebookSize: 4, stages: 2)
 
-/// A fresh model whose codebooks are spread like its encoder's outputs (a fresh model's codebooks are ±1/K, so
-/// every latent would pick the same code and coding tests would prove little), with a skewed index prior so the
-/// static range coder is in play.
+/// A fresh model whose codebooks are rows of its own encoder's outputs (stage s: rows of what stages < s leave), as
+/// k-means would start them: a fresh model's codebooks are ±1/K, every latent would pick the same code and coding
+/// tests would prove little. A skewed index prior puts the static range coder in play.
 func makeModel(_ configuration: ModelConfiguration = ModelConfiguration.presets["tiny"]!, seed: UInt64,
                estimator: Estimator = .straightThrough) -> VQModel {
   var rng = SplitMix64(seed: seed)
   let model = VQModel(configuration, estimator: estimator, using: &rng)
-  let probe = testImage(width: 32, height: 24, seed: UInt32(truncatingIfNeeded: seed)).tensor(paddedToMultipleOf: configuration.downsampling)
-  let z = model.encoder(Variable(probe, requiresGrad: false), on: Tape(isRecording: false)).value.scalars
-  let spread = (z.reduce(0) { $0 + $1 * $1 } / Float(z.count)).squareRoot()
-  let codebooks: [Variable]
+  let f = configuration.downsampling
+  let probe = testImage(width: 8 * f, height: 6 * f, seed: UInt32(truncatingIfNeeded: seed)).tensor(paddedToMultipleOf: f)
+  var residual = model.encoder(Variable(probe, requiresGrad: false), on: Tape(isRecording: false)).value.scalars
+  let codebooks: [Codebook]
   switch model.bottleneck {
-  case .residual(let q): codebooks = q.stages.map { $0.codebook.embeddings }
-  case .gumbel(let q): codebooks = [q.codebook.embeddings]
-  case .reinforce(let q): codebooks = [q.codebook.embeddings]
+  case .residual(let q): codebooks = q.stages.map(\.codebook)
+  case .gumbel(let q): codebooks = [q.codebook]
+  case .reinforce(let q): codebooks = [q.codebook]
   }
-  for (s, codebook) in codebooks.enumerated() {
-    codebook.value = Tensor.normal(shape: codebook.shape, standardDeviation: spread / Float(1 << s), using: &rng)
+  for codebook in codebooks {
+    let (k, d) = (codebook.codes, codebook.dimension)
+    let m = residual.count / d
+    var rows: [Float] = []
+    for c in 0..<k {
+      let row = c * m / k
+      rows += residual[row * d..<(row + 1) * d]
+    }
+    codebook.embeddings.value.scalars = rows
+    let nearest = codebook.nearest(to: residual).indices
+    for (row, code) in nearest.enumerated() {
+      for j in 0..<d { residual[row * d + j] -= codebook.embeddings.value.scalars[Int(code) * d + j] }
+    }
   }
   model.indexPrior = (0..<model.stageCount).map { _ in
     (0..<model.configuration.codebookSize).map { k in UInt32(1 + 1000 / (k + 1)) }

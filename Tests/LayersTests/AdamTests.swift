@@ -27,8 +27,9 @@ import Tensors
     let v = b2 * ((1 - b2) * g1[i] * g1[i]) + (1 - b2) * g2[i] * g2[i]
     let mHat = m / (1 - b1 * b1), vHat = v / (1 - b2 * b2)
     expected2[i] -= lr * (mHat / (vHat.squareRoot() + eps) + decay * expected1[i])
-    #expect(abs(Double(adam.firstMoments[0][i]) - m) < 1e-7, "m[\(i)]")
-    #expect(abs(Double(adam.secondMoments[0][i]) - v) < 1e-9, "v[\(i)]")
+    // Float32 holds 0.999 as 0.99900001, so 1 − β₂ is off by 1.3e-5 relative: compare relatively.
+    #expect(abs(Double(adam.firstMoments[0][i]) - m) <= 1e-6 * abs(m) + 1e-12, "m[\(i)]")
+    #expect(abs(Double(adam.secondMoments[0][i]) - v) <= 1e-4 * abs(v) + 1e-12, "v[\(i)]")
   }
   #expect(adam.step == 2)
   for i in 0..<3 { #expect(abs(Double(w.value.scalars[i]) - expected2[i]) < 1e-5, "step 2, weight \(i)") }
