@@ -10,7 +10,7 @@ import Testing
   defer { folder.remove() }
   let (width, height) = (19, 11)
   let image = RGBImage(width: width, height: height, pixels: (0..<width * height * 3).map { i in
-    UInt8((i / 3 % width) * 12 + (i / 3 / width) * 9 + (i % 3) * 30)
+    UInt8(((i / 3 % width) * 12 + (i / 3 / width) * 9 + (i % 3) * 30) % 256)
   })
   try folder.write(try image.pngData(), named: "in.png")
 

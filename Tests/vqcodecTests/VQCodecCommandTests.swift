@@ -108,10 +108,7 @@ func refusesToOverwrite(arguments: [String]) throws {
   let fixture = try BadInputFixture()
   defer { fixture.folder.remove() }
   let snapshot = try fixture.folder.contents().map { try Data(contentsOf: URL(fileURLWithPath: fixture.folder.file($0))) }
-  let result = try vqcodec(arguments, in: fixture.folder.path)
-  #expect(result.status != 0 && result.status < 128, "status \(result.status)")
-  #expect(result.stderrLines.count == 1, "stderr: \(result.stderr)")
-  #expect(result.stderr.lowercased().hasPrefix("error: "), "stderr: \(result.stderr)")
+  expectOneErrorLine(try vqcodec(arguments, in: fixture.folder.path))
   #expect(try fixture.folder.contents().map { try Data(contentsOf: URL(fileURLWithPath: fixture.folder.file($0))) } == snapshot)
 }
 
