@@ -46,15 +46,17 @@ func decoderStructureAndShapes(name: String) {
   #expect(decoder(z, on: tape).value == h.value)
 }
 
-/// With zero weights the decoder outputs its last bias everywhere, unclamped (training sees raw values).
-@Test func decoderWithZeroWeightsOutputsTheLastBias() {
-  let c = ModelConfiguration.presets["tiny"]!
+/// With zero weights and biases (residual blocks are then the identity) the decoder outputs its last bias
+/// everywhere, unclamped (training sees raw values).
+@Test(arguments: ["tiny", "bench-f4"])
+func decoderWithZeroWeightsOutputsTheLastBias(name: String) {
+  let c = ModelConfiguration.presets[name]!
   var rng = SplitMix64(seed: 7)
   let decoder = Decoder(c, using: &rng)
   for p in decoder.parameters { p.value = Tensor(zeros: p.shape) }
   decoder.upsampling.last!.bias.value = Tensor(shape: [3], scalars: [-2, 0.25, 3])
   let y = decoder(Variable(Tensor.uniform(shape: [1, 1, 2, c.latentDimension], in: -1...1, using: &rng), requiresGrad: false),
                   on: Tape(isRecording: false))
-  #expect(y.shape == [1, 4, 8, 3])
-  #expect(y.value.scalars == (0..<32).flatMap { _ in [Float(-2), 0.25, 3] })
+  #expect(y.shape == [1, c.downsampling, 2 * c.downsampling, 3])
+  #expect(y.value.scalars == (0..<2 * c.downsampling * c.downsampling).flatMap { _ in [Float(-2), 0.25, 3] })
 }

@@ -47,19 +47,20 @@ func encoderStructureAndShapes(name: String) {
   #expect(encoder(x, on: tape).value == expected.value)
 }
 
-/// With every weight zero, each layer outputs its bias; by hand: the projection of ReLU(trunk bias + Σ blocks' 1×1
-/// biases) is `W·ReLU(b) + b_proj`. Weights 1 on the projection make it the sum of the positive trunk biases.
-@Test func encoderWithZeroWeightsOnAHandComputedCase() {
-  var c = ModelConfiguration.presets["tiny"]!
-  c.residualBlocks = 0
+/// With every weight and bias zero, each residual block is the identity and each convolution outputs its bias; by
+/// hand: the trunk bias alternates −1.5, −0.5, 0.5, 1.5, ReLU keeps 0.5 + 1.5 = 2 per group of four channels, and an
+/// all-ones projection sums them (width/4 · 2) and adds its own bias. For `bench-f4`: 64 latents of 64 + d.
+@Test(arguments: ["tiny", "bench-f4"])
+func encoderWithZeroWeightsOnAHandComputedCase(name: String) {
+  let c = ModelConfiguration.presets[name]!
   var rng = SplitMix64(seed: 4)
   let encoder = Encoder(c, using: &rng)
   for p in encoder.parameters { p.value = Tensor(zeros: p.shape) }
-  encoder.trunk.bias.value = Tensor(shape: [c.width], scalars: (0..<c.width).map { Float($0 % 4) - 1.5 })  // ±0.5, ±1.5
+  encoder.trunk.bias.value = Tensor(shape: [c.width], scalars: (0..<c.width).map { Float($0 % 4) - 1.5 })
   encoder.projection.weight.value = Tensor(repeating: 1, shape: encoder.projection.weight.shape)
   encoder.projection.bias.value = Tensor(shape: [c.latentDimension], scalars: (0..<c.latentDimension).map { Float($0) })
-  let y = encoder(Variable(Tensor.uniform(shape: [1, 4, 8, 3], in: -0.5...0.5, using: &rng), requiresGrad: false), on: Tape(isRecording: false))
-  // ReLU keeps 0.5 and 1.5 from each group of four channels: 2 per group, width/4 groups.
+  let x = Tensor.uniform(shape: [1, c.downsampling, 2 * c.downsampling, 3], in: -0.5...0.5, using: &rng)
+  let y = encoder(Variable(x, requiresGrad: false), on: Tape(isRecording: false))
   let positive = Float(c.width / 4) * 2
   #expect(y.shape == [1, 1, 2, c.latentDimension])
   #expect(y.value.scalars == (0..<2).flatMap { _ in (0..<c.latentDimension).map { positive + Float($0) } })
