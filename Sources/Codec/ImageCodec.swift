@@ -5,7 +5,7 @@ import Tensors
 /// Encodes RGB8 images to `.vq` bytes and back with one model: the library's whole public face.
 ///
 /// ```swift
-/// let codec = try ImageCodec(modelBytes: try ImageCodec.defaultModelBytes())
+/// let codec = try ImageCodec(modelBytes: try DefaultModel.bytes())  // or any `.vqm` file's bytes
 /// let bytes = codec.encode(image, stages: 2)
 /// let decoded = try codec.decode(bytes)
 /// ```

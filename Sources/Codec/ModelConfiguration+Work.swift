@@ -33,3 +33,30 @@ extension ModelConfiguration {
     return ForwardWork(encoder: batch * encoder, quantizer: batch * quantizer, decoder: batch * decoder)
   }
 }
+
+extension ModelConfiguration {
+  /// Floats a model file of this architecture stores (`VQModel.storedTensors`): every layer's weights and biases
+  /// and every codebook. Computed from the sizes alone, so `ModelFile.parse` can refuse a small file that claims a
+  /// huge architecture before it allocates one (a `.vqm` of a few kilobytes could otherwise ask for gigabytes).
+  public func storedScalarCount(estimator: Estimator) -> Int {
+    let layers = downsamplingLayers
+    func conv(_ k: Int, _ input: Int, _ output: Int) -> Int { k * k * input * output + output }
+    let residual = residualBlocks * (conv(3, width, residualHidden) + conv(1, residualHidden, width))
+    var encoder = 0, channels = 3
+    for layer in 0..<layers {
+      let out = layer == 0 ? width / 2 : width
+      encoder += conv(4, channels, out)
+      channels = out
+    }
+    encoder += conv(3, channels, width) + residual + conv(1, width, latentDimension)
+    var decoder = conv(3, latentDimension, width) + residual
+    for layer in 0..<layers {
+      let input = layer == layers - 1 && layers > 1 ? width / 2 : width
+      let output = layer == layers - 1 ? 3 : (layer == layers - 2 ? width / 2 : width)
+      decoder += conv(4, input, output)
+    }
+    let codebooks = estimator == .straightThrough ? stages * codebookSize * latentDimension : codebookSize * latentDimension
+    let projection = estimator == .straightThrough ? 0 : conv(1, latentDimension, codebookSize)
+    return encoder + codebooks + projection + decoder
+  }
+}

@@ -59,12 +59,17 @@ public enum ModelFile {
     for _ in 0..<priorStages {
       prior.append(try (0..<configuration.codebookSize).map { _ throws(CodecError) in UInt32(try r.uint(4)) })
     }
-    let archiveLength = Int(try r.uint(8))
-    guard archiveLength == r.remaining else { throw .invalidModel("weights section length \(archiveLength) does not match the file") }
+    let archiveLength = try r.uint(8)  // compared as UInt64: Int(_:) would trap on a length of 2^63 or more
+    guard archiveLength == UInt64(r.remaining) else { throw .invalidModel("weights section length \(archiveLength) does not match the file") }
     let archive: ParameterArchive
-    do { archive = try ParameterArchive.parse(try r.bytes(archiveLength)[...]) } catch let e as ArchiveError {
+    do { archive = try ParameterArchive.parse(try r.bytes(r.remaining)[...]) } catch let e as ArchiveError {
       throw .invalidModel("\(e)")
     } catch { throw .invalidModel("\(error)") }
+    let weightCount = archive.entries.reduce(0) { $0 + $1.tensor.count }
+    let expected = configuration.storedScalarCount(estimator: estimator)
+    guard weightCount == expected else {
+      throw .invalidModel("the file stores \(weightCount) weights, its architecture needs \(expected)")
+    }
     var rng = SplitMix64(seed: 0)
     let model = VQModel(configuration, estimator: estimator, using: &rng)
     do { try archive.load(into: model.storedTensors) } catch { throw .invalidModel("\(error)") }

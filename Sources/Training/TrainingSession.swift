@@ -65,7 +65,9 @@ public final class TrainingSession {
   /// Writes the model file and the checkpoint, each atomically.
   public func save(elapsed: Double, report: (Event) -> Void) throws {
     trainer.model.indexPrior = trainer.indexPrior
-    let notes = "{\"trained_steps\": \(trainer.step), \"training_seconds\": \(Int(elapsed)), \"estimator\": \"\(trainer.model.estimator)\", \"batch\": \(trainer.options.batch), \"crop\": \(trainer.options.crop), \"learning_rate\": \(trainer.options.learningRate), \"seed\": \(trainer.options.seed)}"
+    // No wall-clock time in the model file: the same options and seed must give the same bytes (and fingerprint),
+    // in one go or resumed. The time is in the checkpoint and the metrics log.
+    let notes = "{\"trained_steps\": \(trainer.step), \"estimator\": \"\(trainer.model.estimator)\", \"batch\": \(trainer.options.batch), \"crop\": \(trainer.options.crop), \"learning_rate\": \(trainer.options.learningRate), \"seed\": \(trainer.options.seed)}"
     try AtomicFile.write(ModelFile.serialize(trainer.model, notes: notes), to: modelPath)
     try AtomicFile.write(Checkpoint.serialize(trainer, elapsedSeconds: elapsed), to: checkpointPath)
     report(.saved(path: modelPath, step: trainer.step))

@@ -14,9 +14,8 @@ struct DecodeCommand: ParsableCommand {
   @Flag(name: .shortAndLong, help: "Print nothing on success.") var quiet = false
   @OptionGroup var threadOptions: ThreadOptions
 
-  func validate() throws { try validateOutput(output, input: input, force: force) }
-
   func run() throws {
+    try checkOutput(output, input: input, force: force)
     threadOptions.apply()
     let bytes = try readFile(input)
     let codec = try modelOptions.loadCodec()

@@ -17,11 +17,11 @@ struct EncodeCommand: ParsableCommand {
   @OptionGroup var threadOptions: ThreadOptions
 
   func validate() throws {
-    try validateOutput(output, input: input, force: force)
     if let stages, stages < 1 { throw ValidationError("--stages must be at least 1") }
   }
 
   func run() throws {
+    try checkOutput(output, input: input, force: force)
     threadOptions.apply()
     let decoded = try ImageFile.read(path: input)
     if decoded.droppedAlpha { printNotice("\(input): alpha channel dropped (vqcodec codes RGB)") }

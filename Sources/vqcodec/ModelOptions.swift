@@ -34,12 +34,14 @@ func readFile(_ path: String) throws -> [UInt8] {
   return [UInt8](data)
 }
 
-/// Refuses to overwrite the input, or an existing output without `--force`.
-func validateOutput(_ output: String, input: String, force: Bool) throws {
+/// Refuses to overwrite the input, or an existing output without `--force`. Called first in `run()`, not from
+/// `validate()`: these are failures of a well-formed command (one `error:` line, exit 1), not usage errors (usage
+/// text, exit 64).
+func checkOutput(_ output: String, input: String, force: Bool) throws {
   let resolve = { (p: String) in URL(fileURLWithPath: p).standardizedFileURL.resolvingSymlinksInPath().path }
-  if resolve(output) == resolve(input) { throw ValidationError("the output would overwrite the input \(input)") }
+  if resolve(output) == resolve(input) { throw CommandFailure("the output would overwrite the input \(input)") }
   if !force && FileManager.default.fileExists(atPath: output) {
-    throw ValidationError("\(output) exists; pass --force to overwrite it")
+    throw CommandFailure("\(output) exists; pass --force to overwrite it")
   }
 }
 

@@ -1,0 +1,44 @@
+import Testing
+import Codec
+import Tensors
+
+@Test(arguments: ModelConfiguration.presets.keys.sorted())
+func presetsAreValid(name: String) throws {
+  let c = ModelConfiguration.presets[name]!
+  try c.validate()
+  #expect(1 << c.downsamplingLayers == c.downsampling)
+}
+
+@Test func benchF4IsDesignsNetwork() {
+  #expect(ModelConfiguration.presets["bench-f4"] == ModelConfiguration(
+    downsampling: 4, width: 128, residualBlocks: 2, residualHidden: 32, latentDimension: 64, codebookSize: 512, stages: 1))
+}
+
+/// Narrow versions of every preset's shape (f2…f16, 0…2 blocks, 1…8 stages): building the full presets' models costs
+/// seconds in a debug build, and the count's logic only depends on the number of layers.
+let narrowConfigurations = [
+  microConfiguration, ModelConfiguration.presets["tiny"]!,
+  ModelConfiguration(downsampling: 8, width: 12, residualBlocks: 2, residualHidden: 5, latentDimension: 3, codebookSize: 7, stages: 4),
+  ModelConfiguration(downsampling: 16, width: 10, residualBlocks: 2, residualHidden: 3, latentDimension: 6, codebookSize: 5, stages: 8),
+]
+
+/// The count `ModelFile.parse` checks before building a model equals what the built model really stores.
+@Test(arguments: narrowConfigurations, Estimator.allCases)
+func storedScalarCountMatchesTheModel(configuration: ModelConfiguration, estimator: Estimator) {
+  var rng = SplitMix64(seed: 1)
+  let model = VQModel(configuration, estimator: estimator, using: &rng)
+  #expect(configuration.storedScalarCount(estimator: estimator) == model.storedTensors.reduce(0) { $0 + $1.value.count })
+}
+
+@Test func storedScalarCountOfTheMicroModelByHand() {
+  // f2 width 8 D 2 K 4, two stages: down0 4·4·3·4+4, trunk 3·3·4·8+8, projection 8·2+2 | codebooks 2·4·2 |
+  // decoder trunk 3·3·2·8+8, up0 4·4·8·3+3.
+  let expected = (196 + 296 + 18) + 16 + (152 + 387)
+  #expect(microConfiguration.storedScalarCount(estimator: .straightThrough) == expected)
+}
+
+@Test func validationNamesTheField() {
+  var c = ModelConfiguration.presets["tiny"]!
+  c.codebookSize = 1
+  #expect(throws: CodecError.invalidModel("codebook size 1 out of range")) { try c.validate() }
+}

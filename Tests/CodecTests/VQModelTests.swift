@@ -1,0 +1,69 @@
+import Testing
+import Codec
+import Layers
+import Quantizers
+import Tensors
+
+/// One training step written out with the Tape: encoder → residual VQ → decoder → MSE + VQ loss → backward → Adam →
+/// EMA codebook update. Returns the loss before the update.
+func trainingStep(_ model: VQModel, _ optimizer: Adam, on batch: Tensor, using rng: inout SplitMix64) -> Float {
+  let tape = Tape()
+  let x = Variable(batch, requiresGrad: false)
+  let out = model.bottleneck.quantizer.quantize(model.encoder(x, on: tape), on: tape, using: &rng)
+  let loss = tape.add(tape.meanSquaredError(model.decoder(out.quantized, on: tape), x), out.loss)
+  optimizer.zeroGradients()
+  tape.backward(from: loss)
+  clipGradientNorm(model.parameters, maxNorm: 1)
+  optimizer.update()
+  model.bottleneck.quantizer.finishStep(using: &rng)
+  return loss.value.item
+}
+
+@Test func aFewTrainingStepsOnAFixedBatchLowerTheLoss() {
+  var rng = SplitMix64(seed: 10)
+  var options = QuantizerOptions()
+  options.quantizerDropout = false  // every step trains both stages: the losses are comparable
+  let model = VQModel(ModelConfiguration.presets["tiny"]!, options: options, using: &rng)
+  let optimizer = Adam(parameters: model.parameters, learningRate: 3e-3)
+  let batch = Tensor(shape: [2, 16, 16, 3], scalars: [testImage(width: 16, height: 16, seed: 1), testImage(width: 16, height: 16, seed: 2)]
+    .flatMap { $0.tensor(paddedToMultipleOf: 4).scalars })
+  let losses = (0..<25).map { _ in trainingStep(model, optimizer, on: batch, using: &rng) }
+  #expect(losses.allSatisfy { $0.isFinite })
+  #expect(losses.suffix(3).max()! < 0.7 * losses[0], "losses \(losses)")
+  // The first training batch initialised the codebooks from the data.
+  if case .residual(let q) = model.bottleneck { #expect(q.stages.allSatisfy { $0.isInitialized }) }
+}
+
+@Test func indicesAndReconstructionShapes() {
+  let model = makeModel(seed: 11)
+  let image = testImage(width: 17, height: 13, seed: 3).tensor(paddedToMultipleOf: 4)
+  #expect(image.shape == [1, 16, 20, 3])
+  for stages in 1...model.stageCount {
+    let indices = model.indices(for: image, stages: stages)
+    #expect(indices.count == stages)
+    #expect(indices.allSatisfy { $0.count == 4 * 5 && $0.allSatisfy { (0..<16).contains($0) } })
+    #expect(model.reconstruction(from: indices, latentShape: [1, 4, 5]).shape == [1, 16, 20, 3])
+  }
+  // The helper model is not degenerate: its latents use several codes.
+  #expect(Set(model.indices(for: image, stages: 1)[0]).count > 2)
+}
+
+@Test func categoricalEstimatorsHaveOneStage() {
+  var rng = SplitMix64(seed: 12)
+  for estimator in [Estimator.gumbel, .reinforce] {
+    let model = VQModel(ModelConfiguration.presets["tiny"]!, estimator: estimator, using: &rng)
+    #expect(model.stageCount == 1 && model.configuration.stages == 1)
+    let image = testImage(width: 8, height: 8, seed: 4).tensor(paddedToMultipleOf: 4)
+    let indices = model.indices(for: image, stages: 1)
+    #expect(indices.count == 1 && indices[0].count == 4)
+    #expect(model.reconstruction(from: indices, latentShape: [1, 2, 2]).shape == [1, 8, 8, 3])
+  }
+}
+
+@Test func storedTensorsHaveUniqueNames() {
+  for estimator in Estimator.allCases {
+    let names = makeModel(seed: 13, estimator: estimator).storedTensors.map(\.name)
+    #expect(Set(names).count == names.count, "\(estimator)")
+    #expect(!names.contains(""), "\(estimator)")
+  }
+}
