@@ -1,7 +1,7 @@
 import Layers
 import Tensors
 
-/// The `.vqm` model file (Docs/FORMAT.md §5): architecture, estimator, training notes, the entropy coder's
+/// The `.vqm` model file (Docs/FORMAT.md §9): architecture, estimator, training notes, the entropy coder's
 /// prior, every weight and codebook, and a CRC-32. A `.vq` file names its model by `fingerprint`.
 public enum ModelFile {
   public static let magic: [UInt8] = Array("VQM1".utf8)

@@ -4,7 +4,7 @@ import Quantizers
 import Tensors
 
 /// Everything needed to continue a run exactly (`--resume`): the model's tensors, Adam's moments, the quantizer's
-/// running state, the random generator and the step, as one parameter archive (Docs/FORMAT.md §6). Integers are
+/// running state, the random generator and the step, as one parameter archive (Docs/FORMAT.md §10). Integers are
 /// stored as float tensors of 16-bit pieces, which float32 holds exactly.
 enum Checkpoint {
   static func serialize(_ trainer: Trainer, elapsedSeconds: Double) -> [UInt8] {
