@@ -4,6 +4,7 @@ public enum CodecError: Error, Equatable, CustomStringConvertible {
   case modelMismatch(String)
   case unsupportedImage(String)
   case corruptFile(String)
+  case invalidStages(String)
 
   public var description: String {
     switch self {
@@ -11,6 +12,7 @@ public enum CodecError: Error, Equatable, CustomStringConvertible {
     case .modelMismatch(let why): why
     case .unsupportedImage(let why): "unsupported image: \(why)"
     case .corruptFile(let why): "corrupt file: \(why)"
+    case .invalidStages(let why): why
     }
   }
 }

@@ -28,7 +28,7 @@ public final class ImageCodec {
   public func encode(_ image: RGBImage, stages: Int? = nil, channels: Int = 3) throws(CodecError) -> [UInt8] {
     let stages = stages ?? model.stageCount
     guard (1...model.stageCount).contains(stages) else {
-      throw .unsupportedImage("this model has \(model.stageCount) stages; --stages must be in 1...\(model.stageCount)")
+      throw .invalidStages("this model has \(model.stageCount) stages; --stages must be in 1...\(model.stageCount)")
     }
     guard image.width <= 65535, image.height <= 65535, image.width * image.height <= Self.maximumPixelCount else {
       throw .unsupportedImage("\(image.width)×\(image.height) exceeds the format's limit of \(Self.maximumPixelCount) pixels")

@@ -21,7 +21,7 @@ func expectCodecError(_ expected: (CodecError) -> Bool, _ comment: Comment? = ni
 
 func isCorruptFile(_ e: CodecError) -> Bool { if case .corruptFile = e { true } else { false } }
 func isModelMismatch(_ e: CodecError) -> Bool { if case .modelMismatch = e { true } else { false } }
-func isUnsupportedImage(_ e: CodecError) -> Bool { if case .unsupportedImage = e { true } else { false } }
+func isInvalidStages(_ e: CodecError) -> Bool { if case .invalidStages = e { true } else { false } }
 
 @Test(arguments: [(1, 1), (1, 7), (5, 3), (17, 13), (33, 20)])
 func encodeDecodeRoundTrip(width: Int, height: Int) throws {
@@ -125,7 +125,7 @@ func decodeOfEncodeIsTheModelsReconstruction(width: Int, height: Int) throws {
   let codec = try ImageCodec(modelBytes: tinyModelBytes)
   let image = testImage(width: 4, height: 4, seed: 1)
   for stages in [0, -1, 3, 100] {
-    expectCodecError(isUnsupportedImage, "stages \(stages)") { _ = try codec.encode(image, stages: stages) }
+    expectCodecError(isInvalidStages, "stages \(stages)") { _ = try codec.encode(image, stages: stages) }
   }
 }
 
