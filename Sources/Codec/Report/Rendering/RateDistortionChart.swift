@@ -69,13 +69,13 @@ struct RateDistortionChart {
     return s
   }
 
-  /// Round tick values covering `low...high` in about five steps of 1, 2 or 5 × 10^k.
+  /// Round tick values covering `low...high` in four to seven steps of 1, 2 or 5 × 10^k.
   static func ticks(from low: Double, to high: Double) -> [Double] {
     let span = high > low ? high - low : max(abs(high), 1) * 0.1
     var step = 1.0
     while span / step > 8 { step *= 10 }
     while span / step < 2 { step /= 10 }
-    for multiple in [1.0, 2, 5, 10] where span / (step * multiple) <= 6 {
+    for multiple in [1.0, 2, 5, 10] where span / (step * multiple) <= 7 {
       step *= multiple
       break
     }
