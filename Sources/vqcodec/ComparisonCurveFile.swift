@@ -15,7 +15,7 @@ enum ComparisonCurveFile {
       return [try compressAICurve(results, name: name, path: path)]
     }
     let curves = root.keys.sorted().compactMap { codec in
-      (root[codec] as? [[String: Any]]).map { baselineCurve($0, name: codec) }
+      (root[codec] as? [[String: Any]]).map { baselineCurve($0, name: "\(codec) (\((path as NSString).lastPathComponent))") }
     }
     guard !curves.isEmpty, curves.allSatisfy({ !$0.points.isEmpty }) else {
       throw CommandFailure("\(path): neither a CompressAI results file nor rd_baseline.py output")

@@ -10,20 +10,24 @@ struct RateDistortionChart {
 
   let title: String
   let yLabel: String
+  /// The right end of the rate axis at most; longer curves (from `--compare`) are clipped there.
+  let maximumRate: Double
   let series: [Series]
 
-  /// Canvas size and the margins around the plot area, in SVG units.
+  /// Canvas size without the legend and the margins around the plot area, in SVG units.
   private static let (width, height) = (640.0, 420.0)
   private static let (left, right, top, bottom) = (64.0, 16.0, 36.0, 48.0)
+  private static let legendRowHeight = 18.0
 
   func svg() -> String {
-    let all = series.flatMap(\.points)
+    let all = series.flatMap(\.points).filter { $0.x <= maximumRate }
     guard !all.isEmpty else { return "" }
     let xTicks = Self.ticks(from: 0, to: all.map(\.x).max()!)
     let yTicks = Self.ticks(from: all.map(\.y).min()!, to: all.map(\.y).max()!)
     let (x0, x1, y0, y1) = (xTicks.first!, xTicks.last!, yTicks.first!, yTicks.last!)
-    let (width, height, left, top) = (Self.width, Self.height, Self.left, Self.top)
-    let plotWidth = width - left - Self.right, plotHeight = height - top - Self.bottom
+    let (width, left, top) = (Self.width, Self.left, Self.top)
+    let plotWidth = width - left - Self.right, plotHeight = Self.height - top - Self.bottom
+    let height = Self.height + Self.legendRowHeight * Double(series.count) + 8
     func px(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * plotWidth }
     func py(_ y: Double) -> Double { top + (1 - (y - y0) / (y1 - y0)) * plotHeight }
     func n(_ v: Double) -> String { v.fixed(1) }
@@ -39,8 +43,11 @@ struct RateDistortionChart {
       s += "<text x=\"\(n(left - 6))\" y=\"\(n(py(t) + 4))\" text-anchor=\"end\">\(Self.label(t, step: yTicks[1] - yTicks[0]))</text>\n"
     }
     s += "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(plotWidth))\" height=\"\(n(plotHeight))\" fill=\"none\" stroke=\"#333\"/>\n"
-    s += "<text x=\"\(n(left + plotWidth / 2))\" y=\"\(n(height - 10))\" text-anchor=\"middle\">bits per pixel (whole file)</text>\n"
+    s += "<text x=\"\(n(left + plotWidth / 2))\" y=\"\(n(Self.height - 10))\" text-anchor=\"middle\">bits per pixel (whole file)</text>\n"
     s += "<text transform=\"translate(16 \(n(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(escapeHTML(yLabel))</text>\n"
+    let clipID = "plot-" + String(title.unicodeScalars.filter { $0.properties.isAlphabetic })
+    s += "<clipPath id=\"\(clipID)\"><rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(plotWidth))\" height=\"\(n(plotHeight))\"/></clipPath>\n"
+    s += "<g clip-path=\"url(#\(clipID))\">\n"
     for line in series where !line.points.isEmpty {
       let coordinates = line.points.map { "\(n(px($0.x))),\(n(py($0.y)))" }
       let dash = line.isDashed ? " stroke-dasharray=\"6 4\"" : ""
@@ -51,13 +58,13 @@ struct RateDistortionChart {
       }
       s += "\n"
     }
-    s += legend(atX: left + 12, y: top + 12)
+    s += "</g>\n" + legend(atX: left, y: Self.height)
     return s + "</svg>\n"
   }
 
-  /// The legend box in the plot's top-left corner, one row per series.
+  /// The legend, below the plot so that it never hides a curve: one row per series.
   private func legend(atX x: Double, y: Double) -> String {
-    let rowHeight = 18.0
+    let rowHeight = Self.legendRowHeight
     let boxWidth = 40 + 7 * Double(series.map(\.name.count).max() ?? 0)
     var s = "<rect x=\"\(x.fixed(1))\" y=\"\(y.fixed(1))\" width=\"\(boxWidth.fixed(1))\" height=\"\((rowHeight * Double(series.count) + 8).fixed(1))\" fill=\"white\" fill-opacity=\"0.9\" stroke=\"#999\"/>\n"
     for (i, line) in series.enumerated() {

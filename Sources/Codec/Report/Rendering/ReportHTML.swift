@@ -4,7 +4,7 @@
 public enum ReportHTML {
   static let ourColours = ["#1f5fbf", "#2a9d3a", "#8a2be2", "#c2185b"]
   static let jpegColour = "#e07b00"
-  static let comparisonColours = ["#555555", "#009e9e", "#b8860b", "#7f3f00", "#6a5acd", "#9e0000"]
+  static let comparisonColours = ["#555555", "#8c564b", "#9c9c00", "#d62728", "#17becf", "#7f7f7f"]
 
   public static func render(_ report: Report, figures: [ImageFigure], comparisonCurves: [RateDistortionCurve]) -> String {
     var page = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>\(escapeHTML(report.name))</title>\n"
@@ -48,8 +48,10 @@ public enum ReportHTML {
     for (i, curve) in comparisonCurves.enumerated() {
       series.append((curve, comparisonColours[i % comparisonColours.count], true))
     }
+    // Our rates and a margin decide the rate axis; comparison curves reaching further are clipped.
+    let maximumRate = 1.25 * (report.curves.flatMap(\.points).map(\.bitsPerPixel).max() ?? 1)
     func chart(_ title: String, _ yLabel: String, _ y: (CurvePoint) -> Double?) -> String {
-      RateDistortionChart(title: title, yLabel: yLabel, series: series.compactMap { s in
+      RateDistortionChart(title: title, yLabel: yLabel, maximumRate: maximumRate, series: series.compactMap { s in
         let points = s.curve.points.compactMap { p in y(p).map { (x: p.bitsPerPixel, y: $0) } }
         return points.isEmpty ? nil : .init(name: s.curve.name, points: points, colour: s.colour, isDashed: s.isDashed)
       }).svg()
