@@ -1,0 +1,101 @@
+import ArgumentParser
+import Codec
+import DefaultModel
+import Foundation
+import Imaging
+
+struct ReportCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "report",
+    abstract: "Measure models on images: rates, PSNR, MS-SSIM, timings, codebook usage, JPEG at the same rate.",
+    discussion: "Every aggregate is the mean of per-image values; bpp counts the whole .vq file. See Docs/REPORT.md.")
+
+  @Argument(help: "Images (PNG or JPEG) and folders (searched recursively).") var paths: [String]
+  @Option(name: .shortAndLong, help: "Model file (.vqm); repeat to compare models. Default: the model shipped with vqcodec.")
+  var model: [String] = []
+  @Option(help: "Stage counts to measure per model: a list such as 1,2,3, or all (every prefix 1...S).")
+  var stages = "all"
+  @Option(help: "Write CompressAI-style JSON results, per-image rows and the JPEG curve to this file.") var json: String?
+  @Option(help: "Write one CSV row per image and operating point to this file.") var csv: String?
+  @Option(help: "Write a self-contained HTML page (charts, tables, pictures) to this file.") var html: String?
+  @Option(help: "Another curve for the HTML charts: CompressAI results JSON or rd_baseline.py output; repeatable.")
+  var compare: [String] = []
+  @Flag(help: "Overwrite output files that exist.") var force = false
+  @OptionGroup var threadOptions: ThreadOptions
+
+  func validate() throws {
+    _ = try stageSelection()
+    for output in [json, csv, html].compactMap({ $0 }) {
+      for input in paths { try validateOutput(output, input: input, force: force) }
+    }
+  }
+
+  func run() throws {
+    threadOptions.apply()
+    let codecs = try loadCodecs()
+    let selection = try stageSelection()
+    for named in codecs where selection.counts(forStageCount: named.codec.model.stageCount).isEmpty {
+      throw CommandFailure("model \(named.name) has \(named.codec.model.stageCount) stages; --stages \(stages) selects none of them")
+    }
+    let comparisonCurves = try compare.flatMap(ComparisonCurveFile.read)
+    let sources = try ImageSourceList(paths: paths).entries
+    let evaluator = ReportEvaluator(codecs: codecs, stages: selection)
+    let progress = ReportProgress(total: sources.count)
+    var measurements: [ImageMeasurement] = []
+    var figures: [ImageFigure] = []
+    for (done, source) in sources.enumerated() {
+      let evaluation = try evaluator.evaluate(try loadImage(source.name, path: source.path))
+      measurements += evaluation.measurements
+      if html != nil { figures.append(try ImageFigure(evaluation: evaluation)) }
+      progress.advance(done: done + 1, name: source.name)
+    }
+    let report = Report(
+      name: "vqcodec " + codecs.map(\.name).joined(separator: ", "),
+      description: "\(sources.count) images from \(paths.joined(separator: ", ")); models: "
+        + codecs.map { "\($0.name) (\(hexFingerprint($0.codec)))" }.joined(separator: ", ")
+        + "; means of per-image values; bpp counts the whole .vq file",
+      operatingPoints: evaluator.operatingPoints, measurements: measurements, codebookUsage: evaluator.codebookUsage)
+    print(ReportTable.render(report), terminator: "")
+    if let json { try AtomicFile.write(Array(ReportJSON.render(report).utf8), to: json) }
+    if let csv { try AtomicFile.write(Array(ReportCSV.render(report).utf8), to: csv) }
+    if let html {
+      try AtomicFile.write(Array(ReportHTML.render(report, figures: figures, comparisonCurves: comparisonCurves).utf8), to: html)
+    }
+  }
+
+  private func stageSelection() throws -> StageSelection {
+    if stages == "all" { return .all }
+    let counts = stages.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+    guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? 0) >= 1 }) else {
+      throw ValidationError("--stages must be 'all' or a list of positive counts such as 1,2,3")
+    }
+    return .counts(counts.map { $0! })
+  }
+
+  /// The models, named by file name without extension (by path when two would share a name).
+  private func loadCodecs() throws -> [NamedCodec] {
+    if model.isEmpty {
+      do { return [NamedCodec(name: "default", codec: try ImageCodec(modelBytes: try DefaultModel.bytes()))] } catch {
+        throw CommandFailure("default model: \(error)")
+      }
+    }
+    let baseNames = model.map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension }
+    let names = Set(baseNames).count == baseNames.count ? baseNames : model
+    return try zip(names, model).map { name, path in
+      do { return NamedCodec(name: name, codec: try ImageCodec(modelBytes: try readFile(path))) } catch let error as CodecError {
+        throw CommandFailure("\(path): \(error)")
+      }
+    }
+  }
+
+  private func loadImage(_ name: String, path: String) throws -> ReportImage {
+    let bytes = try readFile(path)
+    let decoded = try ImageFile.decode(data: bytes, name: path)
+    if decoded.droppedAlpha { printNotice("\(path): alpha channel dropped (vqcodec codes RGB)") }
+    return ReportImage(name: name, image: decoded.image, sourceByteCount: bytes.count)
+  }
+
+  private func hexFingerprint(_ codec: ImageCodec) -> String {
+    codec.fingerprint.prefix(8).map { String(format: "%02x", $0) }.joined()
+  }
+}
