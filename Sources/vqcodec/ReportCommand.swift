@@ -25,12 +25,12 @@ struct ReportCommand: ParsableCommand {
 
   func validate() throws {
     _ = try stageSelection()
-    for output in [json, csv, html].compactMap({ $0 }) {
-      for input in paths { try validateOutput(output, input: input, force: force) }
-    }
   }
 
   func run() throws {
+    for output in [json, csv, html].compactMap({ $0 }) {
+      for input in paths { try checkOutput(output, input: input, force: force) }
+    }
     threadOptions.apply()
     let codecs = try loadCodecs()
     let selection = try stageSelection()

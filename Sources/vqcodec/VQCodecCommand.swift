@@ -15,7 +15,10 @@ struct VQCodecCommand: ParsableCommand {
     do {
       try command.run()
     } catch {
-      if error is ValidationError || error is CleanExit { exit(withError: error) }
+      // Help requests, usage errors and clean exits come from the argument parser itself.
+      if error is ValidationError || error is CleanExit || String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") {
+        exit(withError: error)
+      }
       FileHandle.standardError.write(Data("error: \(error)\n".utf8))
       Foundation.exit(1)
     }

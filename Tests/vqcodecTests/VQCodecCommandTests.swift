@@ -120,3 +120,12 @@ func refusesToOverwrite(arguments: [String]) throws {
   #expect(result.stdout.isEmpty && result.stderr.isEmpty)
   #expect(try Data(contentsOf: URL(fileURLWithPath: fixture.folder.file("existing.vq"))).starts(with: Array("VQC1".utf8)))
 }
+
+@Test(arguments: [["--help"], ["encode", "--help"], ["help", "report"], ["train", "--help"]])
+func helpPrintsUsageAndSucceeds(_ arguments: [String]) throws {
+  let folder = try TemporaryFolder()
+  defer { folder.remove() }
+  let result = try vqcodec(arguments, in: folder.path)
+  #expect(result.status == 0, "stderr: \(result.stderr)")
+  #expect(result.stdout.contains("USAGE:") && !result.stderr.contains("error:"))
+}
