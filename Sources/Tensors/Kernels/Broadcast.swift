@@ -21,7 +21,14 @@ func broadcastMap(from inShape: [Int], to outShape: [Int]) -> [Int]? {
     strides[d] = padded[d] == 1 ? 0 : step
     step *= padded[d]
   }
-  let total = outShape.reduce(1, *)
+  return stridedIndexMap(shape: outShape, strides: strides)
+}
+
+/// Walks a tensor of `shape` in row-major order and gives, for each element, `Σ_d index_d · strides[d]`: the
+/// position it reads in another buffer (a broadcast source, a permuted input).
+func stridedIndexMap(shape: [Int], strides: [Int]) -> [Int] {
+  let rank = shape.count
+  let total = shape.reduce(1, *)
   var map = [Int](repeating: 0, count: total)
   var counter = [Int](repeating: 0, count: rank)
   var index = 0
@@ -31,7 +38,7 @@ func broadcastMap(from inShape: [Int], to outShape: [Int]) -> [Int]? {
     while d >= 0 {
       counter[d] += 1
       index += strides[d]
-      if counter[d] < outShape[d] { break }
+      if counter[d] < shape[d] { break }
       index -= strides[d] * counter[d]
       counter[d] = 0
       d -= 1

@@ -35,21 +35,5 @@ func permutationMap(_ shape: [Int], _ permutation: [Int]) -> [Int] {
   for d in stride(from: shape.count - 2, through: 0, by: -1) { inputStrides[d] = inputStrides[d + 1] * shape[d + 1] }
   let outShape = permutation.map { shape[$0] }
   let strides = permutation.map { inputStrides[$0] }
-  let total = shape.reduce(1, *)
-  var map = [Int](repeating: 0, count: total)
-  var counter = [Int](repeating: 0, count: shape.count)
-  var index = 0
-  for i in 0..<total {
-    map[i] = index
-    var d = shape.count - 1
-    while d >= 0 {
-      counter[d] += 1
-      index += strides[d]
-      if counter[d] < outShape[d] { break }
-      index -= strides[d] * counter[d]
-      counter[d] = 0
-      d -= 1
-    }
-  }
-  return map
+  return stridedIndexMap(shape: outShape, strides: strides)
 }
