@@ -6,7 +6,7 @@ struct VQCodecCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "vqcodec",
     abstract: "A learned, discrete-latent image codec: encode, decode, train and measure.",
-    subcommands: [EncodeCommand.self, DecodeCommand.self, InfoCommand.self, TrainCommand.self, BenchCommand.self])
+    subcommands: [EncodeCommand.self, DecodeCommand.self, InfoCommand.self, TrainCommand.self, BenchCommand.self, GradientVarianceCommand.self])
 
   /// Usage errors print with usage (exit 64); a failure while running prints one `error:` line (exit 1).
   static func main() {
