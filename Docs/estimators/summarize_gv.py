@@ -15,7 +15,7 @@ for path in sys.argv[1:]:
         print(f"| {r['estimator']} | {point} | {r['entropy']:.3g} | {g(s['mean_norm'])} | {g(s['total_variance'])} | {g(s['snr'])} | "
               f"{g(s['snr_debiased'])} | {g(a['mean_norm'])} | {g(a['total_variance'])} | {g(a['snr'])} | {g(a['snr_debiased'])} |")
     names = [r["estimator"] for r in rows]
-    if len(set(names)) > 1:
+    if len(set(names)) == len(names) > 1:
         print("\ncosine of mean gradients, same batch (upper triangle) / across batches (lower triangle)")
         print("| | " + " | ".join(names) + " |\n|---|" + "---:|" * len(names))
         for i, r in enumerate(rows):
