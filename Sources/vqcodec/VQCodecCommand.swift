@@ -6,7 +6,10 @@ struct VQCodecCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "vqcodec",
     abstract: "A learned, discrete-latent image codec: encode, decode, train and measure.",
-    subcommands: [EncodeCommand.self, DecodeCommand.self, InfoCommand.self, TrainCommand.self, BenchCommand.self, ReportCommand.self])
+    subcommands: [
+      EncodeCommand.self, DecodeCommand.self, InfoCommand.self, ReportCommand.self, TrainCommand.self,
+      GradientVarianceCommand.self, BenchCommand.self,
+    ])
 
   /// Usage errors print with usage (exit 64); a failure while running prints one `error:` line (exit 1).
   static func main() {
