@@ -44,7 +44,9 @@ let package = Package(
     .testTarget(name: "QuantizersTests", dependencies: ["Quantizers", "TestSupport"]),
     .testTarget(name: "BitstreamTests", dependencies: ["Bitstream"]),
     .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
-    .testTarget(name: "CodecTests", dependencies: ["Codec", "TestSupport"]),
+    .testTarget(
+      name: "CodecTests", dependencies: ["Codec", "TestSupport", "DefaultModel", "Layers"],
+      exclude: ["Fixtures/Golden/regenerate.sh"], resources: [.copy("Fixtures")]),
     .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
     .testTarget(name: "vqcodecTests", dependencies: ["Codec", "Imaging", "DefaultModel"]),
   ],
