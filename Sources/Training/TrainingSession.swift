@@ -52,8 +52,9 @@ public final class TrainingSession {
       if !validationImages.isEmpty && trainer.step % options.validateEvery == 0 { validate(report) }
       if trainer.step % options.checkpointEvery == 0 { try save(elapsed: elapsed(), report: report) }
     }
-    if !validationImages.isEmpty { validate(report) }
-    try save(elapsed: elapsed(), report: report)
+    // The last step may already have been validated and saved by the periodic checks.
+    if !validationImages.isEmpty && trainer.step % options.validateEvery != 0 { validate(report) }
+    if trainer.step % options.checkpointEvery != 0 || trainer.step == 0 { try save(elapsed: elapsed(), report: report) }
   }
 
   private func validate(_ report: (Event) -> Void) {

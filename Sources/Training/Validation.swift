@@ -24,21 +24,12 @@ public enum Validation {
       let latentShape = [1, x.shape[1] / f, x.shape[2] / f]
       let decoded = RGBImage(tensor: model.reconstruction(from: indices, latentShape: latentShape), croppedTo: image.width, height: image.height)
       psnrTotal += min(100, psnr(image, decoded))
-      let bitsPerIndex = Double(model.configuration.codebookSize).log2Ceiling
+      let bitsPerIndex = Double(CodedRates.fixedWidth(model.configuration.codebookSize))
       bitsTotal += Double(indices.count * indices[0].count) * bitsPerIndex / Double(image.width * image.height)
       usage.merge(CodebookUsage(indices: indices[0], codes: model.configuration.codebookSize))
     }
     let n = Double(max(1, images.count))
     return ValidationResult(psnr: psnrTotal / n, bitsPerPixel: bitsTotal / n, perplexity: usage.perplexity,
                             usedCodes: usage.usedCodes, deadCodes: usage.deadCodes)
-  }
-}
-
-extension Double {
-  /// ceil(log2(self)) for a positive integer value: the fixed-width bits per index.
-  var log2Ceiling: Double {
-    var bits = 0.0
-    while Double(1 << Int(bits)) < self { bits += 1 }
-    return bits
   }
 }

@@ -28,19 +28,16 @@ struct InfoCommand: ParsableCommand {
   private func containerFields(_ bytes: [UInt8]) throws -> [(String, String)] {
     let c: VQContainer
     do { c = try VQContainer.parse(bytes) } catch { throw CommandFailure("\(file): \(error)") }
-    let pixels = Double(c.imageWidth * c.imageHeight)
-    let latents = c.latentWidth * c.latentHeight
-    let payloadBits = c.stages.reduce(0) { $0 + 8 * $1.bytes.count }
-    let fixedBits = Double(Int(ceil(log2(Double(c.codebookSize)))))
+    let rates = try CodedRates(vqBytes: bytes)
     return [
       ("kind", "\"vq\""), ("bytes", "\(bytes.count)"), ("width", "\(c.imageWidth)"), ("height", "\(c.imageHeight)"),
       ("channels", "\(c.channels)"), ("downsampling", "\(c.downsamplingFactor)"),
       ("latent_grid", "[\(c.latentHeight), \(c.latentWidth)]"), ("codebook_size", "\(c.codebookSize)"),
       ("stages", "\(c.stages.count)"), ("coders", "[" + c.stages.map { "\"\($0.coder)\"" }.joined(separator: ", ") + "]"),
       ("payload_bytes", "[" + c.stages.map { "\($0.bytes.count)" }.joined(separator: ", ") + "]"),
-      ("bits_per_pixel", String(format: "%.6f", 8 * Double(bytes.count) / pixels)),
-      ("bits_per_latent_fixed", String(format: "%.4f", fixedBits * Double(c.stages.count))),
-      ("bits_per_latent_coded", String(format: "%.4f", Double(payloadBits) / Double(latents))),
+      ("bits_per_pixel", String(format: "%.6f", rates.bitsPerPixel)),
+      ("bits_per_latent_fixed", String(format: "%.4f", rates.bitsPerLatentFixed)),
+      ("bits_per_latent_coded", String(format: "%.4f", rates.bitsPerLatentCoded)),
       ("model_fingerprint", "\"" + c.modelFingerprint.map { String(format: "%02x", $0) }.joined() + "\""),
     ]
   }

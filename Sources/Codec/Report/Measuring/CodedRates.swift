@@ -32,5 +32,5 @@ public struct CodedRates: Equatable, Sendable {
   public var bitsPerLatentCoded: Double { Double(payloadBitCount) / Double(latentCount) }
 
   /// `ceil(log2 K)` for K ≥ 2.
-  static func fixedWidth(_ codebookSize: Int) -> Int { Int.bitWidth - (codebookSize - 1).leadingZeroBitCount }
+  public static func fixedWidth(_ codebookSize: Int) -> Int { Int.bitWidth - (codebookSize - 1).leadingZeroBitCount }
 }
