@@ -16,6 +16,8 @@ public struct TrainingOptions: Sendable {
   public var weightDecay: Float = 0
   public var gradientClip: Float = 1
   public var seed: UInt64 = 0
+  /// Fingerprint (hex) of the model whose encoder and decoder this run started from, if it is a fine-tune.
+  public var initializedFrom: String?
   /// Gumbel-softmax temperature schedule.
   public var temperature = TemperatureSchedule(start: 1, end: 0.1, steps: 5000)
   /// σ of the Gaussian likelihood `p(x|z)` in the ELBO log and the REINFORCE signal (pixels in [-0.5, 0.5]).

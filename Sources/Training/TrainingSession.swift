@@ -32,7 +32,7 @@ public final class TrainingSession {
       elapsedBefore = try Checkpoint.restore([UInt8](data), into: trainer)
     }
     if !FileManager.default.fileExists(atPath: logPath) || checkpoint == nil {
-      FileManager.default.createFile(atPath: logPath, contents: nil)
+      _ = FileManager.default.createFile(atPath: logPath, contents: nil)
     }
     log = FileHandle(forWritingAtPath: logPath)
     log?.seekToEndOfFile()
@@ -68,7 +68,9 @@ public final class TrainingSession {
     trainer.model.indexPrior = trainer.indexPrior
     // No wall-clock time in the model file: the same options and seed must give the same bytes (and fingerprint),
     // in one go or resumed. The time is in the checkpoint and the metrics log.
-    let notes = "{\"trained_steps\": \(trainer.step), \"estimator\": \"\(trainer.model.estimator)\", \"batch\": \(trainer.options.batch), \"crop\": \(trainer.options.crop), \"learning_rate\": \(trainer.options.learningRate), \"seed\": \(trainer.options.seed)}"
+    var notes = "{\"trained_steps\": \(trainer.step), \"estimator\": \"\(trainer.model.estimator)\", \"batch\": \(trainer.options.batch), \"crop\": \(trainer.options.crop), \"learning_rate\": \(trainer.options.learningRate), \"seed\": \(trainer.options.seed)"
+    if let source = trainer.options.initializedFrom { notes += ", \"initialized_from\": \"\(source)\"" }
+    notes += "}"
     try AtomicFile.write(ModelFile.serialize(trainer.model, notes: notes), to: modelPath)
     try AtomicFile.write(Checkpoint.serialize(trainer, elapsedSeconds: elapsed), to: checkpointPath)
     report(.saved(path: modelPath, step: trainer.step))

@@ -14,6 +14,10 @@ struct TrainCommand: ParsableCommand {
   @Argument(help: "Folder of training images.") var folder: String
   @Option(help: "Where to write the model (.vqm); a checkpoint and a metrics log go beside it.") var out: String
   @Option(help: "Architecture: \(ModelConfiguration.presets.keys.sorted().joined(separator: ", ")).") var preset = "f8-rq4"
+  @Option(help: "Codebook size K per stage, instead of the preset's.") var codebookSize: Int?
+  @Option(help: "Residual stages, instead of the preset's (straight-through only).") var stages: Int?
+  @Option(help: "Fine-tune: start the encoder and decoder from this model (same preset widths; K and stages may differ).")
+  var initFrom: String?
   @Option(help: "Gradient estimator: straight-through, gumbel or reinforce.") var estimator = "straight-through"
   @Option(help: "Codebook learning for straight-through: ema or loss.") var codebook = "ema"
   @Option(help: "Stop after this many steps.") var steps = 10_000
@@ -40,6 +44,8 @@ struct TrainCommand: ParsableCommand {
 
   func validate() throws {
     guard ModelConfiguration.presets[preset] != nil else { throw ValidationError("unknown --preset \(preset)") }
+    if let codebookSize, !(2...65536).contains(codebookSize) { throw ValidationError("--codebook-size must be in 2...65536") }
+    if let stages, !(1...16).contains(stages) { throw ValidationError("--stages must be in 1...16") }
     guard Estimator(name: estimator) != nil else { throw ValidationError("--estimator must be straight-through, gumbel or reinforce") }
     guard ["ema", "loss"].contains(codebook) else { throw ValidationError("--codebook must be ema or loss") }
     guard steps >= 1, batch >= 1, (8...1024).contains(crop), lr > 0, warmup >= 0, valImages >= 1 else {
@@ -51,7 +57,10 @@ struct TrainCommand: ParsableCommand {
 
   func run() throws {
     threadOptions.apply()
-    var options = TrainingOptions(configuration: ModelConfiguration.presets[preset]!)
+    var configuration = ModelConfiguration.presets[preset]!
+    if let codebookSize { configuration.codebookSize = codebookSize }
+    if let stages { configuration.stages = stages }
+    var options = TrainingOptions(configuration: configuration)
     options.estimator = Estimator(name: estimator)!
     options.quantizer.codebookUpdate = codebook == "ema" ? .ema(decay: 0.99) : .gradient
     options.quantizer.hardGumbel = !softGumbel
@@ -67,14 +76,15 @@ struct TrainCommand: ParsableCommand {
     }
 
     let progress = ProgressPrinter()
+    var rng = SplitMix64(seed: seed)
+    let model = VQModel(options.configuration, estimator: options.estimator, options: options.quantizer, using: &rng)
+    if let initFrom { try startTransforms(of: model, from: initFrom, options: &options, progress: progress) }
     progress.note("reading images under \(folder)")
     let dataset = try ImageDataset(folder: folder, crop: crop)
     for (path, reason) in dataset.skipped { progress.note("warning: skipped \(path): \(reason)") }
     progress.note("\(dataset.images.count) images loaded, \(dataset.skipped.count) unreadable, \(dataset.tooSmall) smaller than \(crop)×\(crop)")
     let validationImages = try loadValidation()
 
-    var rng = SplitMix64(seed: seed)
-    let model = VQModel(options.configuration, estimator: options.estimator, options: options.quantizer, using: &rng)
     let trainer = Trainer(options: options, model: model, dataset: dataset)
     let session = try TrainingSession(trainer: trainer, modelPath: out, validationImages: validationImages, resumeFrom: resume)
     if resume != nil { progress.note("resumed at step \(trainer.step)") }
@@ -83,6 +93,14 @@ struct TrainCommand: ParsableCommand {
     progress.finish()
     if stop.isSet { progress.note("interrupted: checkpoint written to \(session.checkpointPath); continue with --resume") }
     progress.note("model written to \(out) (metrics: \(session.logPath))")
+  }
+
+  /// `--init-from`: the source model's encoder and decoder weights; its fingerprint goes into the new model's notes.
+  private func startTransforms(of model: VQModel, from path: String, options: inout TrainingOptions, progress: ProgressPrinter) throws {
+    let bytes = try readFile(path)
+    do { try model.copyTransforms(from: ModelFile.parse(bytes).model) } catch { throw CommandFailure("--init-from \(path): \(error)") }
+    options.initializedFrom = ModelFile.fingerprint(of: bytes).map { String(format: "%02x", $0) }.joined()
+    progress.note("encoder and decoder start from \(path); codebooks start from k-means on the first batch")
   }
 
   private func loadValidation() throws -> [RGBImage] {

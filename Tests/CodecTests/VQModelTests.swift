@@ -67,3 +67,27 @@ func trainingStep(_ model: VQModel, _ optimizer: Adam, on batch: Tensor, using r
     #expect(!names.contains(""), "\(estimator)")
   }
 }
+
+@Test func copyTransformsGivesTheSameLatentsWithADifferentQuantizer() throws {
+  let source = makeModel(seed: 21)
+  var configuration = source.configuration
+  (configuration.codebookSize, configuration.stages) = (4, 3)
+  var rng = SplitMix64(seed: 22)
+  let target = VQModel(configuration, using: &rng)
+  let image = Variable(testImage(width: 12, height: 8, seed: 5).tensor(paddedToMultipleOf: 4), requiresGrad: false)
+  let latents = { (m: VQModel) in m.encoder(image, on: Tape(isRecording: false)).value.scalars }
+  let decoded = { (m: VQModel) in m.decoder(Variable(m.encoder(image, on: Tape(isRecording: false)).value, requiresGrad: false), on: Tape(isRecording: false)).value.scalars }
+  #expect(latents(target) != latents(source))
+  try target.copyTransforms(from: source)
+  #expect(latents(target) == latents(source))
+  #expect(decoded(target) == decoded(source))
+}
+
+@Test func copyTransformsRefusesADifferentArchitecture() {
+  let source = makeModel(seed: 23)
+  var configuration = source.configuration
+  configuration.width *= 2
+  var rng = SplitMix64(seed: 24)
+  let target = VQModel(configuration, using: &rng)
+  #expect(throws: CodecError.self) { try target.copyTransforms(from: source) }
+}

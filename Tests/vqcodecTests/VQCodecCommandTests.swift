@@ -68,6 +68,9 @@ func expectUsageError(_ r: CommandResult, mentioning needle: String? = nil, sour
   (["info", "truncated.vq"], "truncated.vq"),
   (["info", "garbage.png"], "garbage.png"),
   (["info", "garbage.vqm"], "garbage.vqm"),
+  (["train", ".", "--out", "m.vqm", "--init-from", "missing.vqm"], "missing.vqm"),
+  (["train", ".", "--out", "m.vqm", "--init-from", "garbage.vqm"], "garbage.vqm"),
+  (["train", ".", "--out", "m.vqm", "--init-from", "other.vqm"], "different encoder/decoder"),
 ])
 func runtimeFailuresPrintOneErrorLine(arguments: [String], mentioning needle: String) throws {
   let fixture = try BadInputFixture()
@@ -89,6 +92,8 @@ func runtimeFailuresPrintOneErrorLine(arguments: [String], mentioning needle: St
   (["encode", "image.png", "out.vq", "--stages", "0"], "--stages"),
   (["train", ".", "--out", "m.vqm", "--preset", "huge"], "--preset"),
   (["train", ".", "--out", "m.vqm", "--crop", "4"], "--crop"),
+  (["train", ".", "--out", "m.vqm", "--codebook-size", "1"], "--codebook-size"),
+  (["train", ".", "--out", "m.vqm", "--stages", "0"], "--stages"),
   (["bench", "--mode", "fly"], "--mode"),
 ])
 func usageErrorsPrintUsage(arguments: [String], mentioning needle: String) throws {
@@ -128,4 +133,24 @@ func helpPrintsUsageAndSucceeds(_ arguments: [String]) throws {
   let result = try vqcodec(arguments, in: folder.path)
   #expect(result.status == 0, "stderr: \(result.stderr)")
   #expect(result.stdout.contains("USAGE:") && !result.stderr.contains("error:"))
+}
+
+/// `--init-from` with another K and stage count: the new model has the asked-for quantizer and names its source.
+@Test func trainFineTunesFromAModelWithAnotherQuantizer() throws {
+  let folder = try TemporaryFolder()
+  defer { folder.remove() }
+  let image = RGBImage(width: 16, height: 16, pixels: (0..<16 * 16 * 3).map { UInt8(($0 * 53) % 256) })
+  try FileManager.default.createDirectory(atPath: folder.file("images"), withIntermediateDirectories: false)
+  try folder.write(try image.pngData(), named: "images/photo.png")
+  var rng = SplitMix64(seed: 2)
+  let source = ModelFile.serialize(VQModel(ModelConfiguration.presets["tiny"]!, using: &rng))
+  try folder.write(source, named: "source.vqm")
+  let train = try vqcodec(
+    ["train", "images", "--out", "m.vqm", "--preset", "tiny", "--codebook-size", "8", "--stages", "3", "--init-from",
+     "source.vqm", "--steps", "2", "--batch", "1", "--crop", "8"], in: folder.path)
+  #expect(train.status == 0, "stderr: \(train.stderr)")
+  let info = try vqcodec(["info", "m.vqm", "--json"], in: folder.path)
+  #expect(info.stdout.contains("\"codebook_size\": 8") && info.stdout.contains("\"stages\": 3"), "\(info.stdout)")
+  let fingerprint = ModelFile.fingerprint(of: source).map { String(format: "%02x", $0) }.joined()
+  #expect(info.stdout.contains("\"initialized_from\": \"\(fingerprint)\""), "\(info.stdout)")
 }
