@@ -46,7 +46,8 @@ struct TrainCommand: ParsableCommand {
     guard ModelConfiguration.presets[preset] != nil else { throw ValidationError("unknown --preset \(preset)") }
     if let codebookSize, !(2...65536).contains(codebookSize) { throw ValidationError("--codebook-size must be in 2...65536") }
     if let stages, !(1...16).contains(stages) { throw ValidationError("--stages must be in 1...16") }
-    guard Estimator(name: estimator) != nil else { throw ValidationError("--estimator must be straight-through, gumbel or reinforce") }
+    guard let chosen = Estimator(name: estimator) else { throw ValidationError("--estimator must be straight-through, gumbel or reinforce") }
+    if let stages, stages > 1, chosen != .straightThrough { throw ValidationError("--stages above 1 needs --estimator straight-through") }
     guard ["ema", "loss"].contains(codebook) else { throw ValidationError("--codebook must be ema or loss") }
     guard steps >= 1, batch >= 1, (8...1024).contains(crop), lr > 0, warmup >= 0, valImages >= 1 else {
       throw ValidationError("--steps, --batch, --lr must be positive and --crop in 8...1024")

@@ -94,6 +94,7 @@ func runtimeFailuresPrintOneErrorLine(arguments: [String], mentioning needle: St
   (["train", ".", "--out", "m.vqm", "--crop", "4"], "--crop"),
   (["train", ".", "--out", "m.vqm", "--codebook-size", "1"], "--codebook-size"),
   (["train", ".", "--out", "m.vqm", "--stages", "0"], "--stages"),
+  (["train", ".", "--out", "m.vqm", "--stages", "2", "--estimator", "gumbel"], "--stages"),
   (["bench", "--mode", "fly"], "--mode"),
 ])
 func usageErrorsPrintUsage(arguments: [String], mentioning needle: String) throws {
