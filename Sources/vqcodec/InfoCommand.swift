@@ -38,7 +38,7 @@ struct InfoCommand: ParsableCommand {
       ("bits_per_pixel", String(format: "%.6f", rates.bitsPerPixel)),
       ("bits_per_latent_fixed", String(format: "%.4f", rates.bitsPerLatentFixed)),
       ("bits_per_latent_coded", String(format: "%.4f", rates.bitsPerLatentCoded)),
-      ("model_fingerprint", "\"" + c.modelFingerprint.map { String(format: "%02x", $0) }.joined() + "\""),
+      ("model_fingerprint", "\"" + hexString(c.modelFingerprint) + "\""),
     ]
   }
 
@@ -51,7 +51,7 @@ struct InfoCommand: ParsableCommand {
       ("downsampling", "\(c.downsampling)"), ("width", "\(c.width)"), ("residual_blocks", "\(c.residualBlocks)"),
       ("latent_dimension", "\(c.latentDimension)"), ("codebook_size", "\(c.codebookSize)"), ("stages", "\(c.stages)"),
       ("parameters", "\(parameterCount)"), ("has_prior", model.indexPrior.isEmpty ? "false" : "true"),
-      ("fingerprint", "\"" + ModelFile.fingerprint(of: bytes).map { String(format: "%02x", $0) }.joined() + "\""),
+      ("fingerprint", "\"" + hexString(ModelFile.fingerprint(of: bytes)) + "\""),
       ("notes", notes.isEmpty ? "null" : (notes.hasPrefix("{") ? notes : "\"\(notes)\"")),
     ]
   }

@@ -17,6 +17,9 @@ struct ModelOptions: ParsableArguments {
   }
 }
 
+/// Bytes as lowercase hex, the way fingerprints are printed.
+func hexString(_ bytes: some Sequence<UInt8>) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
 /// A failure to report as one `error:` line and exit status 1.
 struct CommandFailure: Error, CustomStringConvertible {
   let description: String

@@ -96,6 +96,6 @@ struct ReportCommand: ParsableCommand {
   }
 
   private func hexFingerprint(_ codec: ImageCodec) -> String {
-    codec.fingerprint.prefix(8).map { String(format: "%02x", $0) }.joined()
+    hexString(codec.fingerprint.prefix(8))
   }
 }

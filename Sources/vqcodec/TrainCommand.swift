@@ -100,7 +100,7 @@ struct TrainCommand: ParsableCommand {
   private func startTransforms(of model: VQModel, from path: String, options: inout TrainingOptions, progress: ProgressPrinter) throws {
     let bytes = try readFile(path)
     do { try model.copyTransforms(from: ModelFile.parse(bytes).model) } catch { throw CommandFailure("--init-from \(path): \(error)") }
-    options.initializedFrom = ModelFile.fingerprint(of: bytes).map { String(format: "%02x", $0) }.joined()
+    options.initializedFrom = hexString(ModelFile.fingerprint(of: bytes))
     progress.note("encoder and decoder start from \(path); codebooks start from k-means on the first batch")
   }
 
