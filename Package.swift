@@ -15,13 +15,13 @@ let package = Package(
   ],
   targets: [
     // MARK: - C shims and system libraries
-    .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
+    .target(name: "CEngine"),
     .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
     .target(name: "CPNG", linkerSettings: [.linkedLibrary("png"), .linkedLibrary("z")]),
     .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
 
     // MARK: - Layers
-    .target(name: "Tensors", dependencies: ["COpenBLAS", .product(name: "Numerics", package: "swift-numerics")]),
+    .target(name: "Tensors", dependencies: ["CEngine", .product(name: "Numerics", package: "swift-numerics")]),
     .target(name: "Layers", dependencies: ["Tensors", "CZlib"]),
     .target(name: "Quantizers", dependencies: ["Tensors", "Layers"]),
     .target(name: "Bitstream", dependencies: ["CZlib"]),
@@ -39,7 +39,7 @@ let package = Package(
 
     // MARK: - Tests
     .target(name: "TestSupport", dependencies: ["Tensors"], path: "Sources/TestSupport"),
-    .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
+    .testTarget(name: "TensorsTests", dependencies: ["Tensors", "CEngine", "TestSupport"]),
     .testTarget(name: "LayersTests", dependencies: ["Layers", "TestSupport"]),
     .testTarget(name: "QuantizersTests", dependencies: ["Quantizers", "TestSupport"]),
     .testTarget(name: "BitstreamTests", dependencies: ["Bitstream"]),

@@ -1,14 +1,10 @@
-import COpenBLAS
+import CEngine
 import Dispatch
 
-/// How many cores the engine uses: OpenBLAS threads inside GEMM, and `parallelFor` chunks outside it.
-/// Only one level runs at a time (never a parallel loop around a threaded GEMM).
+/// How many cores the engine uses: GEMM blocks and `parallelFor` chunks. Only one level runs at a time (never a
+/// parallel loop around a threaded GEMM).
 public enum ComputeThreads {
   nonisolated(unsafe) public private(set) static var count = 1
-
-  /// OpenBLAS stays single-threaded (the engine splits GEMMs itself, see `sgemm`); touched before every GEMM so
-  /// that it holds even when `set` was never called.
-  static let singleThreadedBLAS: Void = openblas_set_num_threads(1)
 
   /// Sets the thread count for GEMM and for the engine's own loops; call once at startup.
   public static func set(_ n: Int) {
@@ -21,8 +17,10 @@ public enum ComputeThreads {
   /// kernel (mmap/munmap) and fault fresh zeroed pages back in on the next step; measured at ~10% of a training
   /// step. Raising the thresholds keeps freed blocks in the heap for reuse.
   private static func keepFreedMemoryMapped() {
+    #if canImport(Glibc)
     mallopt(M_MMAP_THRESHOLD, 1 << 30)
     mallopt(M_TRIM_THRESHOLD, Int32.max)
+    #endif
   }
 }
 

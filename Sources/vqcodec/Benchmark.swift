@@ -20,6 +20,7 @@ struct Benchmark {
     var fields: [(String, String)] = [
       ("arch", "\"bench-f4\""), ("mode", "\"\(mode)\""), ("threads", "\(threads)"), ("batch", "\(batch)"),
       ("size", "[\(size.height), \(size.width)]"), ("steps", "\(steps)"), ("repeat", "\(repeats)"), ("warmup", "\(warmup)"),
+      ("backend", "\"vqcodec\""), ("kernel", "\"\(MatrixKernel.name)\""),
     ]
     switch mode {
     case "gemm":

@@ -1,52 +1,49 @@
-import COpenBLAS
+import CEngine
 import Dispatch
 
-/// Row-major single-precision GEMM: `C = alpha · op(A) · op(B) + beta · C`, with `op(A)` of shape `[m, k]` and
-/// `op(B)` of shape `[k, n]`; leading dimensions are row strides.
+/// Row-major single-precision GEMM: `C = op(A) · op(B)`, or `C += op(A) · op(B)` with `accumulate`; `op(A)` is
+/// `[m, k]`, `op(B)` is `[k, n]`, leading dimensions are row strides.
 ///
-/// OpenBLAS runs single-threaded; the engine splits the larger of `m` and `n` into contiguous blocks whose number
-/// depends only on the sizes, and runs the blocks on the available threads. Each block is then the same
-/// single-threaded call whatever the thread count, so results are bit-identical across `--threads` (OpenBLAS's own
-/// threading is not, and even its single-threaded kernels change with the sizes they see), and idle OpenBLAS
-/// threads no longer spin against the engine's loops.
+/// The kernels are the engine's own (`Sources/CEngine`): every element of `C` is one fused multiply-add chain over
+/// `k` in ascending order, whichever kernel the CPU runs and however the product is split. So the engine splits the
+/// larger of `m` and `n` into one block per thread, and results are bit-identical for every thread count and on
+/// every machine.
 @inline(__always)
 func sgemm(
   transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
-  alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-  beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+  a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+  accumulate: Bool, c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
   if m == 0 || n == 0 { return }
-  ComputeThreads.singleThreadedBLAS
   let splitRows = m >= n
   let extent = splitRows ? m : n
-  let blocks = m * n * k >= 1 << 18 ? min(GEMMBlocks.count, max(1, extent / 64)) : 1
-  func block(_ start: Int, _ end: Int) {
+  let granule = splitRows ? GEMMBlocks.rowGranule : GEMMBlocks.columnGranule
+  let blocks = m * n * k >= 1 << 18 ? min(ComputeThreads.count, extent / granule) : 1
+  func block(_ index: Int) {
+    let start = GEMMBlocks.boundary(index, of: blocks, extent: extent, granule: granule)
+    let end = GEMMBlocks.boundary(index + 1, of: blocks, extent: extent, granule: granule)
     if end <= start { return }
     if splitRows {
       let aBlock = transposeA ? a + start : a + start * lda
-      cblasSGEMM(transposeA, transposeB, end - start, n, k, alpha, aBlock, lda, b, ldb, beta, c + start * ldc, ldc)
+      cgemm(transposeA, transposeB, end - start, n, k, aBlock, lda, b, ldb, accumulate, c + start * ldc, ldc)
     } else {
       let bBlock = transposeB ? b + start * ldb : b + start
-      cblasSGEMM(transposeA, transposeB, m, end - start, k, alpha, a, lda, bBlock, ldb, beta, c + start, ldc)
+      cgemm(transposeA, transposeB, m, end - start, k, a, lda, bBlock, ldb, accumulate, c + start, ldc)
     }
   }
   if blocks <= 1 {
-    block(0, extent)
-  } else if ComputeThreads.count == 1 {
-    for t in 0..<blocks { block(extent * t / blocks, extent * (t + 1) / blocks) }
+    block(0)
   } else {
-    DispatchQueue.concurrentPerform(iterations: blocks) { t in block(extent * t / blocks, extent * (t + 1) / blocks) }
+    DispatchQueue.concurrentPerform(iterations: blocks, execute: block)
   }
 }
 
 @inline(__always)
-private func cblasSGEMM(
-  _ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float, _ a: UnsafePointer<Float>,
-  _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int
+private func cgemm(
+  _ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, _ lda: Int,
+  _ b: UnsafePointer<Float>, _ ldb: Int, _ accumulate: Bool, _ c: UnsafeMutablePointer<Float>, _ ldc: Int
 ) {
-  cblas_sgemm(
-    CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+  cgemm_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, a, lda, b, ldb, accumulate ? 1 : 0, c, ldc)
 }
 
 /// `c[m, n] (+)= a[m, k] · b[k, n]` over whole arrays; `accumulate` adds into `c` instead of overwriting it.
@@ -61,22 +58,33 @@ func gemm(
         sgemm(
           transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
           a: a.baseAddress!, lda: transposeA ? m : k, b: b.baseAddress!, ldb: transposeB ? k : n,
-          beta: accumulate ? 1 : 0, c: c.baseAddress!, ldc: n)
+          accumulate: accumulate, c: c.baseAddress!, ldc: n)
       }
     }
   }
 }
 
-/// A buffer the caller overwrites completely (a GEMM with beta 0, a bias broadcast): skipping the zero fill saves a
-/// pass over memory.
+/// A buffer the caller overwrites completely (a GEMM without `accumulate`, a bias broadcast): skipping the zero
+/// fill saves a pass over memory.
 @inline(__always)
 func uninitializedFloats(_ count: Int) -> [Float] {
   [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
 }
 
-/// How many blocks a large GEMM is split into: fixed, so that results do not depend on the thread count. Each
-/// block packs the shared operand again (OpenBLAS's `otcopy`/`oncopy`), which a training profile showed at 18% of
-/// the time with 4 blocks; 2 blocks match the 2-core machines this is tuned for.
+/// Where a GEMM is cut between threads: at multiples of every kernel's register tile (rows 12, 6, 4; columns 32,
+/// 16, 8), so no thread computes a partial tile the whole product would not. Only speed depends on the cut.
 enum GEMMBlocks {
-  static let count = 2
+  static let rowGranule = 12
+  static let columnGranule = 32
+
+  static func boundary(_ index: Int, of blocks: Int, extent: Int, granule: Int) -> Int {
+    if index >= blocks { return extent }
+    return (extent / granule) * index / blocks * granule
+  }
+}
+
+/// Which matrix-product kernel this process runs, for `bench` and diagnostics.
+public enum MatrixKernel {
+  /// `avx512`, `avx2` or `portable`.
+  public static var name: String { String(cString: cgemm_kernel_name(cgemm_default_kernel())) }
 }

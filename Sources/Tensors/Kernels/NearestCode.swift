@@ -20,7 +20,7 @@ public func nearestCodes(_ z: [Float], rows m: Int, codebook: [Float], codes k: 
       codebook.withUnsafeBufferPointer { e in
         scores.withUnsafeMutableBufferPointer { s in
           sgemm(transposeB: true, m: rows, n: k, k: d, a: zv.baseAddress! + start * d, lda: d,
-                b: e.baseAddress!, ldb: d, beta: 0, c: s.baseAddress!, ldc: k)
+                b: e.baseAddress!, ldb: d, accumulate: false, c: s.baseAddress!, ldc: k)
         }
       }
     }

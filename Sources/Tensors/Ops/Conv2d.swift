@@ -57,7 +57,7 @@ func conv2dForward(col: [Float], weight: [Float], bias: [Float]?, _ g: ConvGeome
     col.withUnsafeBufferPointer { col in
       weight.withUnsafeBufferPointer { w in
         sgemm(m: g.rows, n: o, k: g.patchSize, a: col.baseAddress!, lda: g.patchSize, b: w.baseAddress!, ldb: o,
-              beta: bias == nil ? 0 : 1, c: y.baseAddress!, ldc: o)
+              accumulate: bias != nil, c: y.baseAddress!, ldc: o)
       }
     }
   }

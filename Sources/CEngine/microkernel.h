@@ -1,0 +1,28 @@
+#pragma once
+// The contract between the blocked driver (cgemm.c) and the per-ISA register kernels.
+#include <stddef.h>
+
+/// Computes one full mr x nr tile: C = (load_c ? C : 0) + Ap·Bp over kc steps, where Ap holds kc columns of mr
+/// floats (Ap[p*mr + i]) and Bp kc rows of nr floats (Bp[p*nr + j]). Each element of C is one fused multiply-add
+/// chain in ascending p, the order every kernel must keep.
+typedef void (*cgemm_microkernel_fn)(ptrdiff_t kc, const float *ap, const float *bp, float *c, ptrdiff_t ldc,
+                                     int load_c);
+
+/// The same tile with A read in place from a row-major matrix (A[i*lda + p]) instead of a packed panel: packing
+/// an activation matrix that is used once per column panel costs more than the strided broadcasts.
+typedef void (*cgemm_strided_microkernel_fn)(ptrdiff_t kc, const float *a, ptrdiff_t lda, const float *bp, float *c,
+                                             ptrdiff_t ldc, int load_c);
+
+typedef struct {
+  int mr, nr;
+  cgemm_microkernel_fn run;
+  cgemm_strided_microkernel_fn run_strided;
+} cgemm_microkernel;
+
+enum { CGEMM_MAX_MR = 12, CGEMM_MAX_NR = 32 };
+
+cgemm_microkernel cgemm_portable_microkernel(void);
+#if defined(__x86_64__)
+cgemm_microkernel cgemm_avx2_microkernel(void);
+cgemm_microkernel cgemm_avx512_microkernel(void);
+#endif
