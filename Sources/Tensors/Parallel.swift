@@ -40,3 +40,6 @@ func parallelFor(_ count: Int, minimumPerChunk: Int = 1, _ body: (Int, Int) -> V
     }
   }
 }
+
+/// Elements per chunk below which an elementwise pass is not worth another thread (about 64 KiB of floats).
+let elementwiseChunk = 1 << 14

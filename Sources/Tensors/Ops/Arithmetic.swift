@@ -21,13 +21,19 @@ extension Tape {
     let n = a.value.count
     var y = a.value.scalars
     y.withUnsafeMutableBufferPointer { y in
-      b.value.scalars.withUnsafeBufferPointer { bv in for i in 0..<n { y[i] += bv[i] } }
+      b.value.scalars.withUnsafeBufferPointer { bv in
+        parallelFor(n, minimumPerChunk: elementwiseChunk) { start, end in for i in start..<end { y[i] += bv[i] } }
+      }
     }
     let out = output(Tensor(shape: a.shape, scalars: y), a, b)
     onBackward(out) { [unowned self] in
       for v in [a, b] {
         self.accumulate(into: v) { dv in
-          out.grad.withUnsafeBufferPointer { dy in dv.withUnsafeMutableBufferPointer { dv in for i in 0..<n { dv[i] += dy[i] } } }
+          out.grad.withUnsafeBufferPointer { dy in
+            dv.withUnsafeMutableBufferPointer { dv in
+              parallelFor(n, minimumPerChunk: elementwiseChunk) { start, end in for i in start..<end { dv[i] += dy[i] } }
+            }
+          }
         }
       }
     }

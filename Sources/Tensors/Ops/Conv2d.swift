@@ -12,6 +12,11 @@ extension Tape {
     let g = ConvGeometry(
       n: x.shape[0], h: x.shape[1], w: x.shape[2], c: c, kernelHeight: kh, kernelWidth: kw, stride: stride,
       padding: padding)
+    if !g.isPointwise && !needsGradient(x, weight, bias ?? x) && ShiftedConvolution.applies(to: g)
+      && ShiftedConvolution(g: g).overhead < 1.15
+    {
+      return conv2dShifted(x, weight: weight, bias: bias, g, outChannels: o)
+    }
     if stride == 1 && kh == kw && kh > 1 && padding < kh && o < c {
       return conv2dAsTransposed(x, weight: weight, bias: bias, g, outChannels: o)
     }
@@ -39,6 +44,29 @@ extension Tape {
       }
     }
     return out
+  }
+}
+
+extension Tape {
+  /// Inference on images large enough that the padded grid costs little: no column matrix (`ShiftedConvolution`).
+  func conv2dShifted(_ x: Variable, weight: Variable, bias: Variable?, _ g: ConvGeometry, outChannels o: Int) -> Variable {
+    let label = "conv2d \(g.kernelHeight)x\(g.kernelWidth)/\(g.stride) \(g.c)->\(o) @\(g.outHeight)x\(g.outWidth) (shifted)"
+    var y = uninitializedFloats(g.rows * o)
+    Profiler.measure(label, flop: 2 * Double(g.rows * g.patchSize * o)) {
+      let biasScalars = bias?.value.scalars ?? []
+      x.value.scalars.withUnsafeBufferPointer { xv in
+        weight.value.scalars.withUnsafeBufferPointer { w in
+          biasScalars.withUnsafeBufferPointer { b in
+            y.withUnsafeMutableBufferPointer { y in
+              ShiftedConvolution(g: g).forward(
+                xv.baseAddress!, weight: w.baseAddress!, bias: bias == nil ? nil : b.baseAddress!, outChannels: o,
+                into: y.baseAddress!)
+            }
+          }
+        }
+      }
+    }
+    return output(Tensor(shape: [g.n, g.outHeight, g.outWidth, o], scalars: y), x, weight, bias ?? x)
   }
 }
 

@@ -15,7 +15,9 @@ extension Tape {
 func reluForward(_ x: [Float], into y: inout [Float]) {
   x.withUnsafeBufferPointer { x in
     y.withUnsafeMutableBufferPointer { y in
-      for i in 0..<x.count { y[i] = max(x[i], 0) }
+      parallelFor(x.count, minimumPerChunk: elementwiseChunk) { start, end in
+        for i in start..<end { y[i] = max(x[i], 0) }
+      }
     }
   }
 }
@@ -25,7 +27,9 @@ func reluBackward(_ x: [Float], dOutput: [Float], dInput: inout [Float]) {
   x.withUnsafeBufferPointer { x in
     dOutput.withUnsafeBufferPointer { dy in
       dInput.withUnsafeMutableBufferPointer { dx in
-        for i in 0..<x.count where x[i] > 0 { dx[i] += dy[i] }
+        parallelFor(x.count, minimumPerChunk: elementwiseChunk) { start, end in
+          for i in start..<end where x[i] > 0 { dx[i] += dy[i] }
+        }
       }
     }
   }

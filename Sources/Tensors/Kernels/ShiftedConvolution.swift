@@ -1,0 +1,84 @@
+/// A stride-1 convolution without im2col: `KH` GEMMs over shifted views of a zero-padded NHWC buffer.
+///
+/// In the padded input `[N·(H+2p), W+2p, C]` (images stacked), the `KW` taps of kernel row `ky` for output
+/// pixel `(oy, ox)` are one contiguous run of `KW·C` floats, and consecutive pixels' runs start `C` floats apart. So,
+/// computing outputs on the padded grid (a "wide" output row of `W+2p` pixels, of which the last `KW−1` are junk,
+/// plus `KH−1` junk rows between stacked images), kernel row `ky` is one GEMM whose A is the padded input read in
+/// place with row stride `C`; the `KH` GEMMs accumulate in order. Each output element is then the same fused chain
+/// over `(ky, kx, c)` as the im2col GEMM's, bit for bit, without writing and reading a column matrix `KH·KW` times
+/// the input's size.
+///
+/// Junk rows and columns cost `wideRows / rows` extra work: small on inference-sized images, which is why
+/// training's small crops keep im2col.
+///
+/// Tried and dropped: the encoder's 4×4 stride-2 convolutions as 2×2 stride-1 ones on a space-to-depth view
+/// (109 GFLOP/s against im2col's 135 on 64→128 at 128×192), and the decoder's stride-2 transposed convolutions as
+/// four sub-pixel 2×2 convolutions (slower than GEMM + col2im); Docs/PERFORMANCE.md.
+struct ShiftedConvolution {
+  let g: ConvGeometry
+
+  /// Only stride 1: see above.
+  static func applies(to g: ConvGeometry) -> Bool { g.stride == 1 }
+
+  /// The padded input: rows and columns per image.
+  var height: Int { g.h + 2 * g.padding }
+  var width: Int { g.w + 2 * g.padding }
+  var channels: Int { g.c }
+  var kernelHeight: Int { g.kernelHeight }
+  var kernelWidth: Int { g.kernelWidth }
+
+  /// Rows of the wide output, junk included: every stacked row but the last `KH−1`, less the last `KW−1` pixels,
+  /// whose taps would run past the buffer.
+  var wideRows: Int { (g.n * height - kernelHeight + 1) * width - (kernelWidth - 1) }
+
+  /// Extra multiply-adds of the wide grid relative to the real output.
+  var overhead: Double { Double(wideRows) / Double(g.rows) }
+
+  /// `y = bias + conv(x, weight)` for `x [N, H, W, C]`, `weight [KH, KW, C, O]`; writes `y [N, OH, OW, O]`.
+  func forward(
+    _ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, outChannels o: Int,
+    into y: UnsafeMutablePointer<Float>
+  ) {
+    let input = zeroPadded(x)
+    var wide = uninitializedFloats(wideRows * o)
+    let depth = kernelWidth * channels
+    input.withUnsafeBufferPointer { input in
+      wide.withUnsafeMutableBufferPointer { wide in
+        if let bias { broadcastRows(bias, rows: wideRows, width: o, into: wide.baseAddress!) }
+        for ky in 0..<kernelHeight {
+          sgemm(
+            m: wideRows, n: o, k: depth, a: input.baseAddress! + ky * width * channels, lda: channels,
+            b: weight + ky * depth * o, ldb: o, accumulate: bias != nil || ky > 0, c: wide.baseAddress!, ldc: o)
+        }
+        compact(wide.baseAddress!, outChannels: o, into: y)
+      }
+    }
+  }
+
+  /// `x` with `p` zero rows and columns around every image, images stacked.
+  private func zeroPadded(_ x: UnsafePointer<Float>) -> [Float] {
+    let p = g.padding
+    var out = [Float](repeating: 0, count: g.n * height * width * channels)
+    out.withUnsafeMutableBufferPointer { out in
+      parallelFor(g.n * g.h, minimumPerChunk: 8) { start, end in
+        for r in start..<end {
+          let (b, iy) = r.quotientAndRemainder(dividingBy: g.h)
+          let dst = out.baseAddress! + ((b * height + iy + p) * width + p) * channels
+          dst.update(from: x + r * g.w * channels, count: g.w * channels)
+        }
+      }
+    }
+    return out
+  }
+
+  /// Copies the real outputs out of the wide grid.
+  private func compact(_ wide: UnsafePointer<Float>, outChannels o: Int, into y: UnsafeMutablePointer<Float>) {
+    let (oh, ow) = (g.outHeight, g.outWidth)
+    parallelFor(g.n * oh, minimumPerChunk: 8) { start, end in
+      for r in start..<end {
+        let (b, oy) = r.quotientAndRemainder(dividingBy: oh)
+        (y + r * ow * o).update(from: wide + (b * height + oy) * width * o, count: ow * o)
+      }
+    }
+  }
+}
