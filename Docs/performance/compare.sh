@@ -12,7 +12,7 @@ py=${TORCH_PY:-$root/.venv-torch/bin/python}
 torch_ref=$root/../shared/tools/torch_ref.py
 "$py" -c "import torch" 2>/dev/null || { echo "no torch in $py (set TORCH_PY)"; exit 1; }
 echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)"
-for b in "${bins[@]}"; do echo "$b: kernel $(env ${EXTRA_ENV:-} "$b" bench --mode gemm --threads 2 --repeat 1 | python3 -c 'import sys,json; print(json.loads(sys.stdin.read())["kernel"])')"; done
+for b in "${bins[@]}"; do echo "$b: kernel $(env ${EXTRA_ENV:-} "$b" bench --mode gemm --threads 2 --repeat 1 | python3 -c "import sys,json; print(json.loads(sys.stdin.read()).get('kernel', '(not reported)'))")"; done
 declare -A args=([train]="--batch 32 --size 64x64 --steps 10 --repeat 3" [encode]="--size 512x768 --repeat 5" [decode]="--size 512x768 --repeat 5")
 declare -A key=([train]=images_per_s [encode]=megapixels_per_s [decode]=megapixels_per_s)
 pick() { python3 -c "import sys,json; print(json.loads(sys.stdin.read().strip().splitlines()[-1])['$1'])"; }

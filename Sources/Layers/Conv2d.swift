@@ -22,4 +22,10 @@ public final class Conv2d: Layer {
   public func callAsFunction(_ x: Variable, on tape: Tape) -> Variable {
     tape.conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding)
   }
+
+  /// `relu(self(relu(x)))` with either ReLU optional, fused where the engine can (`Tape.conv2d(…reluInput:…)`).
+  public func callAsFunction(_ x: Variable, on tape: Tape, reluInput: Bool, reluOutput: Bool) -> Variable {
+    tape.conv2d(
+      x, weight: weight, bias: bias, stride: stride, padding: padding, reluInput: reluInput, reluOutput: reluOutput)
+  }
 }

@@ -6,15 +6,19 @@ import Dispatch
 ///
 /// The kernels are the engine's own (`Sources/CEngine`): every element of `C` is one fused multiply-add chain over
 /// `k` in ascending order, whichever kernel the CPU runs and however the product is split. So the engine splits the
-/// larger of `m` and `n` into one block per thread, and results are bit-identical for every thread count and on
-/// every machine.
+/// larger of `m` and `n` into one block per thread (unless `threaded` is false: a caller that is itself one of
+/// the parallel tasks), and results are bit-identical for every thread count and on every machine.
 @inline(__always)
 func sgemm(
   transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
   a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-  accumulate: Bool, c: UnsafeMutablePointer<Float>, ldc: Int
+  accumulate: Bool, c: UnsafeMutablePointer<Float>, ldc: Int, threaded: Bool = true
 ) {
   if m == 0 || n == 0 { return }
+  if !threaded {
+    cgemm(transposeA, transposeB, m, n, k, a, lda, b, ldb, accumulate, c, ldc)
+    return
+  }
   let splitRows = m >= n
   let extent = splitRows ? m : n
   let granule = splitRows ? GEMMBlocks.rowGranule : GEMMBlocks.columnGranule

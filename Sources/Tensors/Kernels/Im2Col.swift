@@ -47,6 +47,87 @@ func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, into col: UnsafeMutabl
   }
 }
 
+/// `y += col2im(a · bᵀ)` for `a [g.rows, k]` and `b [g.patchSize, k]`: the product's row for small-grid pixel
+/// `(n, oy', ox')` holds one `C`-run per tap `(ky, kx)`, added onto pixel `(oy'·s − p + ky, ox'·s − p + kx)` of
+/// `y [N, H, W, C]`. This is a transposed convolution's forward pass and a convolution's input gradient.
+///
+/// When a small-grid row's product is large (the decoder's 4×4 128→64 layer: 192 · 1024 floats a row, 100 MB in
+/// all at 768×512), writing it to memory and reading it back costs more than the arithmetic: then each task
+/// multiplies a band of a few rows into its own buffer, sized to stay in cache, and adds it onto `y` at once.
+/// Bands two apart never touch the same output row, so the even bands run in parallel, then the odd ones: every
+/// output pixel receives its terms in one fixed order (phase, band, then pixel and tap within the band) whatever
+/// the thread count. Smaller products (training's crops, 3-channel layers) run as one threaded GEMM and a
+/// parallel gather (`col2im`), which measured faster there.
+func addCol2imOfProduct(
+  _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, depth k: Int, _ g: ConvGeometry,
+  into y: UnsafeMutablePointer<Float>
+) {
+  let (ow, patch) = (g.outWidth, g.patchSize)
+  if ow * patch < ColumnBands.minimumRowFloats {
+    var col = uninitializedFloats(g.rows * patch)
+    col.withUnsafeMutableBufferPointer { col in
+      sgemm(transposeB: true, m: g.rows, n: patch, k: k, a: a, lda: k, b: b, ldb: k, accumulate: false,
+            c: col.baseAddress!, ldc: patch)
+      col2im(col.baseAddress!, g, addingInto: y)
+    }
+    return
+  }
+  let rows = g.n * g.outHeight  // small-grid rows of all images, stacked
+  // Band b touches output rows up to its last row·s − p + KH − 1, band b+2 from its first row·s − p: apart when
+  // bandRows·s ≥ KH − s, i.e. bandRows ≥ ⌈KH/s⌉ − 1 = ⌊(KH − 1)/s⌋. At least 16 bands keep both phases busy.
+  // The band size depends on the geometry only, never on the thread count: it decides the order of the sums.
+  let minimumRows = max(1, (g.kernelHeight - 1) / g.stride)
+  let bandRows = max(minimumRows, min(ColumnBands.targetFloats / max(1, ow * patch), rows / 16))
+  let bands = (rows + bandRows - 1) / bandRows
+  for phase in 0..<2 {
+    parallelFor((bands - phase + 1) / 2) { start, end in
+      var band = uninitializedFloats(bandRows * ow * patch)
+      band.withUnsafeMutableBufferPointer { band in
+        for t in start..<end {
+          let first = (2 * t + phase) * bandRows
+          let count = min(bandRows, rows - first)
+          sgemm(
+            transposeB: true, m: count * ow, n: patch, k: k, a: a + first * ow * k, lda: k, b: b, ldb: k,
+            accumulate: false, c: band.baseAddress!, ldc: patch, threaded: false)
+          scatterAdd(band.baseAddress!, rows: first..<(first + count), g, into: y)
+        }
+      }
+    }
+  }
+}
+
+enum ColumnBands {
+  /// How large a band's product may grow: 2 MiB of floats, which stays in a core's L2 or the shared L3.
+  static let targetFloats = 1 << 19
+  /// Products with fewer floats per small-grid row are not banded (measured: the decoder's 64→3 layer, 18 K floats
+  /// a row, ran 13 ms unbanded and 16 ms banded; its 128→64 layer, 196 K, 41 ms and 36 ms).
+  static let minimumRowFloats = 1 << 16
+}
+
+/// Adds the product rows of stacked small-grid rows `rows` onto their output pixels.
+private func scatterAdd(
+  _ band: UnsafePointer<Float>, rows: Range<Int>, _ g: ConvGeometry, into y: UnsafeMutablePointer<Float>
+) {
+  let (ow, c, kh, kw, s, p) = (g.outWidth, g.c, g.kernelHeight, g.kernelWidth, g.stride, g.padding)
+  for row in rows {
+    let (image, oyIn) = row.quotientAndRemainder(dividingBy: g.outHeight)
+    for oxIn in 0..<ow {
+      let src = band + ((row - rows.lowerBound) * ow + oxIn) * g.patchSize
+      for ky in 0..<kh {
+        let oy = oyIn * s - p + ky
+        if oy < 0 || oy >= g.h { continue }
+        for kx in 0..<kw {
+          let ox = oxIn * s - p + kx
+          if ox < 0 || ox >= g.w { continue }
+          let d = y + ((image * g.h + oy) * g.w + ox) * c
+          let sp = src + (ky * kw + kx) * c
+          for i in 0..<c { d[i] += sp[i] }
+        }
+      }
+    }
+  }
+}
+
 /// The adjoint of `im2col`: adds each column-matrix entry back onto the pixel it was copied from.
 /// Written as a gather per input row, so parallel chunks never write the same pixel.
 func col2im(_ col: UnsafePointer<Float>, _ g: ConvGeometry, addingInto x: UnsafeMutablePointer<Float>) {

@@ -16,6 +16,9 @@
 /// four sub-pixel 2×2 convolutions (slower than GEMM + col2im); Docs/PERFORMANCE.md.
 struct ShiftedConvolution {
   let g: ConvGeometry
+  /// `max(·, 0)` applied to the input as it is padded, and to the output as it is copied out.
+  var reluInput = false
+  var reluOutput = false
 
   /// Only stride 1: see above.
   static func applies(to g: ConvGeometry) -> Bool { g.stride == 1 }
@@ -35,25 +38,40 @@ struct ShiftedConvolution {
   var overhead: Double { Double(wideRows) / Double(g.rows) }
 
   /// `y = bias + conv(x, weight)` for `x [N, H, W, C]`, `weight [KH, KW, C, O]`; writes `y [N, OH, OW, O]`.
+  ///
+  /// Each task takes chunks of wide rows small enough that the chunk's output stays in cache across the `KH`
+  /// GEMMs, then copies its real pixels out: the output goes to memory once, not `KH` times.
   func forward(
     _ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, outChannels o: Int,
     into y: UnsafeMutablePointer<Float>
   ) {
     let input = zeroPadded(x)
-    var wide = uninitializedFloats(wideRows * o)
     let depth = kernelWidth * channels
+    let chunkRows = max(12, min(Self.chunkFloats / o, wideRows / 8) / 12 * 12)
+    let chunks = (wideRows + chunkRows - 1) / chunkRows
     input.withUnsafeBufferPointer { input in
-      wide.withUnsafeMutableBufferPointer { wide in
-        if let bias { broadcastRows(bias, rows: wideRows, width: o, into: wide.baseAddress!) }
-        for ky in 0..<kernelHeight {
-          sgemm(
-            m: wideRows, n: o, k: depth, a: input.baseAddress! + ky * width * channels, lda: channels,
-            b: weight + ky * depth * o, ldb: o, accumulate: bias != nil || ky > 0, c: wide.baseAddress!, ldc: o)
+      parallelFor(chunks) { start, end in
+        var wide = uninitializedFloats(chunkRows * o)
+        wide.withUnsafeMutableBufferPointer { wide in
+          for chunk in start..<end {
+            let first = chunk * chunkRows
+            let rows = min(chunkRows, wideRows - first)
+            if let bias { broadcastRows(bias, rows: rows, width: o, into: wide.baseAddress!) }
+            for ky in 0..<kernelHeight {
+              sgemm(
+                m: rows, n: o, k: depth, a: input.baseAddress! + (first + ky * width) * channels, lda: channels,
+                b: weight + ky * depth * o, ldb: o, accumulate: bias != nil || ky > 0, c: wide.baseAddress!,
+                ldc: o, threaded: false)
+            }
+            copyRealPixels(wide.baseAddress!, wideRows: first..<(first + rows), outChannels: o, into: y)
+          }
         }
-        compact(wide.baseAddress!, outChannels: o, into: y)
       }
     }
   }
+
+  /// Output floats per chunk: 512 KiB, half a core's L2.
+  static let chunkFloats = 1 << 17
 
   /// `x` with `p` zero rows and columns around every image, images stacked.
   private func zeroPadded(_ x: UnsafePointer<Float>) -> [Float] {
@@ -64,21 +82,37 @@ struct ShiftedConvolution {
         for r in start..<end {
           let (b, iy) = r.quotientAndRemainder(dividingBy: g.h)
           let dst = out.baseAddress! + ((b * height + iy + p) * width + p) * channels
-          dst.update(from: x + r * g.w * channels, count: g.w * channels)
+          copy(x + r * g.w * channels, to: dst, count: g.w * channels, relu: reluInput)
         }
       }
     }
     return out
   }
 
-  /// Copies the real outputs out of the wide grid.
-  private func compact(_ wide: UnsafePointer<Float>, outChannels o: Int, into y: UnsafeMutablePointer<Float>) {
+  /// Copies the real pixels among wide rows `rows` (held from `wide`) to their places in `y`.
+  private func copyRealPixels(
+    _ wide: UnsafePointer<Float>, wideRows rows: Range<Int>, outChannels o: Int, into y: UnsafeMutablePointer<Float>
+  ) {
     let (oh, ow) = (g.outHeight, g.outWidth)
-    parallelFor(g.n * oh, minimumPerChunk: 8) { start, end in
-      for r in start..<end {
-        let (b, oy) = r.quotientAndRemainder(dividingBy: oh)
-        (y + r * ow * o).update(from: wide + (b * height + oy) * width * o, count: ow * o)
+    var row = rows.lowerBound
+    while row < rows.upperBound {
+      let (stacked, column) = row.quotientAndRemainder(dividingBy: width)
+      let run = min(width - column, rows.upperBound - row)
+      let (image, oy) = stacked.quotientAndRemainder(dividingBy: height)
+      if oy < oh && column < ow {
+        let count = min(run, ow - column)
+        copy(wide + (row - rows.lowerBound) * o, to: y + ((image * oh + oy) * ow + column) * o, count: count * o,
+             relu: reluOutput)
       }
+      row += run
     }
+  }
+
+  private func copy(_ source: UnsafePointer<Float>, to destination: UnsafeMutablePointer<Float>, count: Int, relu: Bool) {
+    if !relu {
+      destination.update(from: source, count: count)
+      return
+    }
+    for i in 0..<count { let v = source[i]; destination[i] = 0 >= v ? 0 : v }  // max(v, 0), NaN passing through
   }
 }

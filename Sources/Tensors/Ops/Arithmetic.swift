@@ -19,10 +19,15 @@ extension Tape {
   /// The residual connection's fast path: a plain vector sum, and the gradient copied to both sides.
   private func addSameShape(_ a: Variable, _ b: Variable) -> Variable {
     let n = a.value.count
-    var y = a.value.scalars
+    var y = uninitializedFloats(n)
     y.withUnsafeMutableBufferPointer { y in
-      b.value.scalars.withUnsafeBufferPointer { bv in
-        parallelFor(n, minimumPerChunk: elementwiseChunk) { start, end in for i in start..<end { y[i] += bv[i] } }
+      a.value.scalars.withUnsafeBufferPointer { av in
+        b.value.scalars.withUnsafeBufferPointer { bv in
+          let (y, av, bv) = (y.baseAddress!, av.baseAddress!, bv.baseAddress!)  // plain pointers: the loop vectorises
+          parallelFor(n, minimumPerChunk: elementwiseChunk) { start, end in
+            for i in start..<end { y[i] = av[i] + bv[i] }
+          }
+        }
       }
     }
     let out = output(Tensor(shape: a.shape, scalars: y), a, b)
@@ -31,6 +36,7 @@ extension Tape {
         self.accumulate(into: v) { dv in
           out.grad.withUnsafeBufferPointer { dy in
             dv.withUnsafeMutableBufferPointer { dv in
+              let (dv, dy) = (dv.baseAddress!, dy.baseAddress!)
               parallelFor(n, minimumPerChunk: elementwiseChunk) { start, end in for i in start..<end { dv[i] += dy[i] } }
             }
           }

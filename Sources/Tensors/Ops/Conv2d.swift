@@ -12,10 +12,8 @@ extension Tape {
     let g = ConvGeometry(
       n: x.shape[0], h: x.shape[1], w: x.shape[2], c: c, kernelHeight: kh, kernelWidth: kw, stride: stride,
       padding: padding)
-    if !g.isPointwise && !needsGradient(x, weight, bias ?? x) && ShiftedConvolution.applies(to: g)
-      && ShiftedConvolution(g: g).overhead < 1.15
-    {
-      return conv2dShifted(x, weight: weight, bias: bias, g, outChannels: o)
+    if runsShifted(g, x, weight, bias) {
+      return conv2dShifted(x, weight: weight, bias: bias, g, outChannels: o, reluInput: false, reluOutput: false)
     }
     if stride == 1 && kh == kw && kh > 1 && padding < kh && o < c {
       return conv2dAsTransposed(x, weight: weight, bias: bias, g, outChannels: o)
@@ -48,8 +46,34 @@ extension Tape {
 }
 
 extension Tape {
-  /// Inference on images large enough that the padded grid costs little: no column matrix (`ShiftedConvolution`).
-  func conv2dShifted(_ x: Variable, weight: Variable, bias: Variable?, _ g: ConvGeometry, outChannels o: Int) -> Variable {
+  /// `relu(conv2d(relu(x)))`, either ReLU optional (the residual blocks' pattern): the values of the separate ops,
+  /// and their gradients when recording, but an inference tape on a large image applies the ReLUs while it copies
+  /// the input and the output anyway (`ShiftedConvolution`), saving two passes over memory.
+  public func conv2d(
+    _ x: Variable, weight: Variable, bias: Variable?, stride: Int = 1, padding: Int = 0, reluInput: Bool,
+    reluOutput: Bool
+  ) -> Variable {
+    let (kh, kw, o) = (weight.shape[0], weight.shape[1], weight.shape[3])
+    let g = ConvGeometry(
+      n: x.shape[0], h: x.shape[1], w: x.shape[2], c: x.shape[3], kernelHeight: kh, kernelWidth: kw, stride: stride,
+      padding: padding)
+    if weight.shape[2] == g.c && runsShifted(g, x, weight, bias) {
+      return conv2dShifted(x, weight: weight, bias: bias, g, outChannels: o, reluInput: reluInput, reluOutput: reluOutput)
+    }
+    let y = conv2d(reluInput ? relu(x) : x, weight: weight, bias: bias, stride: stride, padding: padding)
+    return reluOutput ? relu(y) : y
+  }
+
+  /// Inference on an image large enough that the padded grid costs little: no column matrix.
+  func runsShifted(_ g: ConvGeometry, _ x: Variable, _ weight: Variable, _ bias: Variable?) -> Bool {
+    !g.isPointwise && !needsGradient(x, weight, bias ?? x) && ShiftedConvolution.applies(to: g)
+      && ShiftedConvolution(g: g).overhead < 1.15
+  }
+
+  func conv2dShifted(
+    _ x: Variable, weight: Variable, bias: Variable?, _ g: ConvGeometry, outChannels o: Int, reluInput: Bool,
+    reluOutput: Bool
+  ) -> Variable {
     let label = "conv2d \(g.kernelHeight)x\(g.kernelWidth)/\(g.stride) \(g.c)->\(o) @\(g.outHeight)x\(g.outWidth) (shifted)"
     var y = uninitializedFloats(g.rows * o)
     Profiler.measure(label, flop: 2 * Double(g.rows * g.patchSize * o)) {
@@ -58,7 +82,7 @@ extension Tape {
         weight.value.scalars.withUnsafeBufferPointer { w in
           biasScalars.withUnsafeBufferPointer { b in
             y.withUnsafeMutableBufferPointer { y in
-              ShiftedConvolution(g: g).forward(
+              ShiftedConvolution(g: g, reluInput: reluInput, reluOutput: reluOutput).forward(
                 xv.baseAddress!, weight: w.baseAddress!, bias: bias == nil ? nil : b.baseAddress!, outChannels: o,
                 into: y.baseAddress!)
             }
@@ -97,7 +121,9 @@ func conv2dBackwardData(dY: [Float], weight: [Float], _ g: ConvGeometry, outChan
     gemm(dY, weight, into: &dX, m: g.rows, n: g.c, k: o, transposeB: true, accumulate: true)
     return
   }
-  var dCol = uninitializedFloats(g.rows * g.patchSize)
-  gemm(dY, weight, into: &dCol, m: g.rows, n: g.patchSize, k: o, transposeB: true)
-  dCol.withUnsafeBufferPointer { dc in dX.withUnsafeMutableBufferPointer { col2im(dc.baseAddress!, g, addingInto: $0.baseAddress!) } }
+  dY.withUnsafeBufferPointer { dy in
+    weight.withUnsafeBufferPointer { w in
+      dX.withUnsafeMutableBufferPointer { addCol2imOfProduct(dy.baseAddress!, w.baseAddress!, depth: o, g, into: $0.baseAddress!) }
+    }
+  }
 }

@@ -52,7 +52,9 @@ func convTranspose2dForward(_ x: [Float], weight: [Float], bias: [Float]?, _ g: 
     gemm(x, weight, into: &y, m: g.rows, n: o, k: c, transposeB: true, accumulate: bias != nil)
     return
   }
-  var col = uninitializedFloats(g.rows * g.patchSize)
-  gemm(x, weight, into: &col, m: g.rows, n: g.patchSize, k: c, transposeB: true)
-  col.withUnsafeBufferPointer { col in y.withUnsafeMutableBufferPointer { col2im(col.baseAddress!, g, addingInto: $0.baseAddress!) } }
+  x.withUnsafeBufferPointer { x in
+    weight.withUnsafeBufferPointer { w in
+      y.withUnsafeMutableBufferPointer { addCol2imOfProduct(x.baseAddress!, w.baseAddress!, depth: c, g, into: $0.baseAddress!) }
+    }
+  }
 }

@@ -45,4 +45,22 @@ import Testing
       #expect(shifted.scalars.map(\.bitPattern) == im2col.scalars.map(\.bitPattern), "\(k) bias \(bias)")
     }
   }
+
+  /// The fused ReLUs (applied while the input is padded and the output copied out) give exactly the values of the
+  /// separate ops.
+  @Test(arguments: cases.filter { $0.o >= $0.c })
+  func fusedReLUsEqualTheSeparateOps(_ k: Case) {
+    let x = Variable(randomTensor([k.n, k.h, k.w, k.c], seed: 1))
+    let w = Variable(randomTensor([k.kh, k.kw, k.c, k.o], seed: 2)), b = Variable(randomTensor([k.o], seed: 3))
+    for (reluInput, reluOutput) in [(true, false), (false, true), (true, true)] {
+      let fused = Tape.inference.conv2d(
+        x, weight: w, bias: b, padding: k.padding, reluInput: reluInput, reluOutput: reluOutput)
+      let tape = Tape()
+      var separate = tape.conv2d(reluInput ? tape.relu(x) : x, weight: w, bias: b, padding: k.padding)
+      if reluOutput { separate = tape.relu(separate) }
+      #expect(
+        fused.value.scalars.map(\.bitPattern) == separate.value.scalars.map(\.bitPattern),
+        "\(k) reluInput \(reluInput) reluOutput \(reluOutput)")
+    }
+  }
 }
