@@ -53,14 +53,17 @@ static void interleave(const float *src, ptrdiff_t ld, ptrdiff_t count, ptrdiff_
 }
 
 // dst[p * width + i] = src[p * ld + i] for i < count, p < depth: rows already in the packed order.
+// (A loop, not memcpy: rows are 4 to 32 floats, where a call per row costs more than the copy.)
 static void copy_rows(const float *src, ptrdiff_t ld, ptrdiff_t count, ptrdiff_t depth, float *dst, int width) {
-  for (ptrdiff_t p = 0; p < depth; p++) memcpy(dst + p * width, src + p * ld, (size_t)count * sizeof(float));
+  for (ptrdiff_t p = 0; p < depth; p++)
+    for (ptrdiff_t i = 0; i < count; i++) dst[p * width + i] = src[p * ld + i];
 }
 
 // Zeroes lanes [count, width) of each of `depth` packed rows: the padding of a partial panel.
 static void pad_lanes(ptrdiff_t count, ptrdiff_t depth, float *dst, int width) {
   if (count == width) return;
-  for (ptrdiff_t p = 0; p < depth; p++) memset(dst + p * width + count, 0, (size_t)(width - count) * sizeof(float));
+  for (ptrdiff_t p = 0; p < depth; p++)
+    for (ptrdiff_t i = count; i < width; i++) dst[p * width + i] = 0;
 }
 
 // Packs rows [i0, i0+mc) and columns [p0, p0+kc) of op(A) as mr-row panels, zero-padded to whole panels.

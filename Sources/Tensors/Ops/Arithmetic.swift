@@ -25,7 +25,8 @@ extension Tape {
         b.value.scalars.withUnsafeBufferPointer { bv in
           let (y, av, bv) = (y.baseAddress!, av.baseAddress!, bv.baseAddress!)  // plain pointers: the loop vectorises
           parallelFor(n, minimumPerChunk: elementwiseChunk) { start, end in
-            for i in start..<end { y[i] = av[i] + bv[i] }
+            let (y, av, bv) = (y + start, av + start, bv + start)  // from 0: a `start..<end` loop stayed scalar
+            for i in 0..<(end - start) { y[i] = av[i] + bv[i] }
           }
         }
       }
@@ -37,7 +38,10 @@ extension Tape {
           out.grad.withUnsafeBufferPointer { dy in
             dv.withUnsafeMutableBufferPointer { dv in
               let (dv, dy) = (dv.baseAddress!, dy.baseAddress!)
-              parallelFor(n, minimumPerChunk: elementwiseChunk) { start, end in for i in start..<end { dv[i] += dy[i] } }
+              parallelFor(n, minimumPerChunk: elementwiseChunk) { start, end in
+                let (dv, dy) = (dv + start, dy + start)
+                for i in 0..<(end - start) { dv[i] += dy[i] }
+              }
             }
           }
         }
