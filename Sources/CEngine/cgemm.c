@@ -92,8 +92,7 @@ static void pack_b(operand b, ptrdiff_t p0, ptrdiff_t kc, ptrdiff_t j0, ptrdiff_
   }
 }
 
-// One mr x nr tile of C from either a packed A panel (a_stride 0) or A in place (a_stride = lda). A partial tile at
-// the right or bottom edge goes through a full-size scratch tile.
+// One mr x nr tile of C from either a packed A panel (a_stride 0) or A in place (a_stride = lda).
 typedef struct {
   const float *a;
   ptrdiff_t a_stride;
@@ -104,16 +103,17 @@ typedef struct {
 
 static void run_tile(cgemm_microkernel kernel, tile_inputs in, float *c, ptrdiff_t ldc, ptrdiff_t rows,
                      ptrdiff_t cols) {
+  // Kernels mask partial columns themselves; partial rows (only in the last row block) go through a scratch tile.
   float scratch[CGEMM_MAX_MR * CGEMM_MAX_NR];
-  int partial = rows < kernel.mr || cols < kernel.nr;
+  int partial = rows < kernel.mr;
   float *tile = partial ? scratch : c;
   ptrdiff_t ld = partial ? kernel.nr : ldc;
   if (partial && in.load_c)
     for (ptrdiff_t i = 0; i < rows; i++) memcpy(scratch + i * kernel.nr, c + i * ldc, (size_t)cols * sizeof(float));
   if (in.a_stride) {
-    kernel.run_strided(in.kc, in.a, in.a_stride, in.bp, tile, ld, in.load_c);
+    kernel.run_strided(in.kc, in.a, in.a_stride, in.bp, tile, ld, in.load_c, (int)cols);
   } else {
-    kernel.run(in.kc, in.a, in.bp, tile, ld, in.load_c);
+    kernel.run(in.kc, in.a, in.bp, tile, ld, in.load_c, (int)cols);
   }
   if (partial)
     for (ptrdiff_t i = 0; i < rows; i++) memcpy(c + i * ldc, scratch + i * kernel.nr, (size_t)cols * sizeof(float));

@@ -2,16 +2,17 @@
 // The contract between the blocked driver (cgemm.c) and the per-ISA register kernels.
 #include <stddef.h>
 
-/// Computes one full mr x nr tile: C = (load_c ? C : 0) + Ap·Bp over kc steps, where Ap holds kc columns of mr
-/// floats (Ap[p*mr + i]) and Bp kc rows of nr floats (Bp[p*nr + j]). Each element of C is one fused multiply-add
-/// chain in ascending p, the order every kernel must keep.
+/// Computes one tile of mr rows and the first `cols` (1...nr) columns: C = (load_c ? C : 0) + Ap·Bp over kc steps,
+/// where Ap holds kc columns of mr floats (Ap[p*mr + i]) and Bp kc rows of nr floats (Bp[p*nr + j], zero-padded
+/// past `cols`); columns past `cols` are neither read nor written (masked). Each element of C is one fused
+/// multiply-add chain in ascending p, the order every kernel must keep.
 typedef void (*cgemm_microkernel_fn)(ptrdiff_t kc, const float *ap, const float *bp, float *c, ptrdiff_t ldc,
-                                     int load_c);
+                                     int load_c, int cols);
 
 /// The same tile with A read in place from a row-major matrix (A[i*lda + p]) instead of a packed panel: packing
 /// an activation matrix that is used once per column panel costs more than the strided broadcasts.
 typedef void (*cgemm_strided_microkernel_fn)(ptrdiff_t kc, const float *a, ptrdiff_t lda, const float *bp, float *c,
-                                             ptrdiff_t ldc, int load_c);
+                                             ptrdiff_t ldc, int load_c, int cols);
 
 typedef struct {
   int mr, nr;

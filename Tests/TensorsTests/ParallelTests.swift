@@ -4,9 +4,9 @@ import Testing
 
 /// `ComputeThreads` is a process-wide setting and swift-testing runs tests concurrently, so every test that changes
 /// it lives in this one serialized suite and restores the previous count. Other suites may run meanwhile and read
-/// the changed count; that is harmless because the engine's own loops give bit-identical results for any count
-/// (which is what this suite checks) and their tensors are too small for OpenBLAS to thread a GEMM. Shapes are just large enough that `parallelFor` really splits: im2col over
-/// N·OH ≥ 16 rows, col2im over N·H ≥ 8, bias rows ≥ 512, nearest codes ≥ 128 rows, unary ≥ 2¹⁷ elements.
+/// the changed count; that is harmless because the engine gives bit-identical results for any count (which is what
+/// this suite checks). Shapes are just large enough that `parallelFor` really splits: im2col over N·OH ≥ 16 rows,
+/// col2im over N·H ≥ 8, bias rows ≥ 512, nearest codes ≥ 128 rows, unary ≥ 2¹⁷ elements.
 @Suite(.serialized) struct ParallelTests {
   /// The value and all input gradients of `op`, computed with `threads` threads.
   func run(_ op: OpCase, threads: Int) -> (output: Tensor, gradients: [[Float]]) {
@@ -35,9 +35,9 @@ import Testing
     OpCase(name: "relu over 2^17", inputs: [randomAwayFromZero([1 << 17], seed: 16)]) { $0.relu($1[0]) },
   ]
 
-  /// Larger than the rest of the suite on purpose: OpenBLAS only threads a GEMM above about 2.6·10⁵ multiply-adds
-  /// (`SMP_THRESHOLD_MIN · GEMM_MULTITHREAD_THRESHOLD`), so these make sgemm itself run on two threads (GEMMs of
-  /// 512×144×16 and 256×64×64). The cases above stay below it, so they test only the engine's own `parallelFor`.
+  /// Larger than the rest of the suite on purpose: `sgemm` splits a product across threads only above 2¹⁸
+  /// multiply-adds, so these make it run on two threads (GEMMs of 512×144×16 and 256×64×64). The cases above stay
+  /// below it, so they test only the engine's own `parallelFor`.
   static let threadedGEMMCases: [OpCase] = [
     OpCase(name: "conv2d 16 channels (threaded sgemm)", inputs: [randomTensor([2, 16, 16, 16], seed: 19), randomTensor([3, 3, 16, 16], seed: 20), randomTensor([16], seed: 21)]) {
       $0.conv2d($1[0], weight: $1[1], bias: $1[2], padding: 1)
@@ -54,15 +54,28 @@ import Testing
 
   @Test(arguments: threadedGEMMCases)
   func threadedSgemmOneAndTwoThreadsGiveBitIdenticalResults(_ op: OpCase) {
-    // GEMMs large enough to be split across threads: `sgemm` keeps OpenBLAS single-threaded and splits blocks of
-    // rows (or columns) itself, so each element is computed in the same order whatever the thread count.
+    // GEMMs large enough to be split across threads: each element is one fused chain whatever the split.
     expectBitIdentical(run(op, threads: 1), run(op, threads: 2))
   }
 
-  @Test(arguments: threadedGEMMCases)
-  func threadedSgemmIsBitIdenticalForAFixedThreadCount(_ op: OpCase) {
-    // The weaker guarantee that does hold: the same thread count twice gives the same bits.
-    expectBitIdentical(run(op, threads: 2), run(op, threads: 2))
+  /// Inference's own paths: a convolution computed as shifted GEMMs in chunks, and a transposed convolution whose
+  /// product rows are wide enough (64 · 1024 floats) to run in bands, even bands then odd.
+  @Test func inferencePathsIgnoreTheThreadCount() {
+    let x = randomTensor([1, 40, 36, 8], seed: 30), w = randomTensor([3, 3, 8, 16], seed: 31)
+    let xt = randomTensor([1, 8, 64, 8], seed: 32), wt = randomTensor([4, 4, 64, 8], seed: 33)
+    let b = randomTensor([16], seed: 34), bt = randomTensor([64], seed: 35)
+    func both(threads: Int) -> [Tensor] {
+      let previous = ComputeThreads.count
+      ComputeThreads.set(threads)
+      defer { ComputeThreads.set(previous) }
+      let tape = Tape.inference
+      return [
+        tape.conv2d(Variable(x), weight: Variable(w), bias: Variable(b), padding: 1, reluInput: true, reluOutput: true)
+          .value,
+        tape.convTranspose2d(Variable(xt), weight: Variable(wt), bias: Variable(bt), stride: 2, padding: 1).value,
+      ]
+    }
+    #expect(both(threads: 1) == both(threads: 2))
   }
 
   func expectBitIdentical(

@@ -2,8 +2,11 @@ extension Tape {
   /// 2-D convolution, NHWC: `y[n,oy,ox,o] = bias[o] + Σ_{ky,kx,c} x[n, oy·s−p+ky, ox·s−p+kx, c] · w[ky,kx,c,o]`.
   ///
   /// Shapes: `x [N, H, W, C]`, `weight [KH, KW, C, O]`, `bias [O]` → `[N, OH, OW, O]`.
-  /// Computed as im2col + one GEMM over the whole batch (a 1×1 convolution skips im2col); when recording, the column
-  /// matrix is saved for the weight gradient.
+  /// Three ways, chosen by shape alone (Docs/ARCHITECTURE.md, "Convolutions are GEMMs"): on an inference tape with
+  /// stride 1 and an image-sized input, shifted GEMMs over the padded input (`ShiftedConvolution`, the same bits as
+  /// im2col); a stride-1 convolution that narrows the channels, as the transposed convolution it equals
+  /// (`conv2dAsTransposed`); otherwise im2col + one GEMM over the whole batch (a 1×1 convolution skips im2col), the
+  /// column matrix saved for the weight gradient when recording.
   public func conv2d(_ x: Variable, weight: Variable, bias: Variable?, stride: Int = 1, padding: Int = 0) -> Variable {
     precondition(x.shape.count == 4 && weight.shape.count == 4, "conv2d needs x [N,H,W,C] and weight [KH,KW,C,O]")
     let (kh, kw, c, o) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
