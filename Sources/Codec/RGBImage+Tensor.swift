@@ -33,12 +33,19 @@ extension RGBImage {
       for y in 0..<height {
         for x in 0..<width {
           for c in 0..<3 {
-            let v = ((t[(y * paddedWidth + x) * 3 + c] + 0.5) * 255).rounded()
-            pixels[(y * width + x) * 3 + c] = UInt8(min(max(v, 0), 255))
+            pixels[(y * width + x) * 3 + c] = sampleByte(t[(y * paddedWidth + x) * 3 + c])
           }
         }
       }
     }
     self.init(width: width, height: height, pixels: pixels)
   }
+}
+
+/// A decoded value in [-0.5, 0.5] as an 8-bit sample: `round((v + 0.5) · 255)` clamped to 0…255. NaN gives 0 (a
+/// model with broken weights must not crash the decoder; `UInt8(_:)` traps on NaN and infinities).
+@inline(__always)
+func sampleByte(_ v: Float) -> UInt8 {
+  let scaled = ((v + 0.5) * 255).rounded()
+  return scaled > 0 ? (scaled < 255 ? UInt8(scaled) : 255) : 0
 }

@@ -50,8 +50,7 @@ struct TiledInference {
           for px in (tile.columns.lowerBound * f)..<min(width, tile.columns.upperBound * f) {
             let tx = px - window.columns.lowerBound * f
             for c in 0..<3 {
-              let v = ((t[(ty * windowWidth + tx) * 3 + c] + 0.5) * 255).rounded()
-              pixels[(py * width + px) * 3 + c] = UInt8(min(max(v, 0), 255))
+              pixels[(py * width + px) * 3 + c] = sampleByte(t[(ty * windowWidth + tx) * 3 + c])
             }
           }
         }

@@ -155,3 +155,12 @@ func decodeOfEncodeIsTheModelsReconstruction(width: Int, height: Int) throws {
     }
   }
 }
+
+/// Decoded values become samples by `round((v + 0.5) · 255)` clamped to 0…255; values no weights should produce
+/// (NaN, infinities, huge) still give a byte instead of trapping in `UInt8(_:)`.
+@Test func decodedValuesBecomeBytesWithoutTrapping() {
+  let values: [Float] = [-0.5, 0, 0.5, 0.001, -0.7, 3, .nan, .infinity, -.infinity, 1e30, -1e30, 0.4990196]
+  let tensor = Tensor(shape: [1, 1, values.count / 3, 3], scalars: values)
+  let image = RGBImage(tensor: tensor, croppedTo: values.count / 3, height: 1)
+  #expect(image.pixels == [0, 128, 255, 128, 0, 255, 0, 255, 0, 255, 0, 255])
+}
