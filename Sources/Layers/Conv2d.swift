@@ -23,6 +23,12 @@ public final class Conv2d: Layer {
     tape.conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding)
   }
 
+  /// `residual + self(x)` for a 1×1 convolution, fused where the engine can (`Tape.conv2d(…adding:)`).
+  public func callAsFunction(_ x: Variable, on tape: Tape, adding residual: Variable) -> Variable {
+    precondition(stride == 1 && padding == 0, "adding a residual needs a 1×1, stride-1, unpadded convolution")
+    return tape.conv2d(x, weight: weight, bias: bias, adding: residual)
+  }
+
   /// `relu(self(relu(x)))` with either ReLU optional, fused where the engine can (`Tape.conv2d(…reluInput:…)`).
   public func callAsFunction(_ x: Variable, on tape: Tape, reluInput: Bool, reluOutput: Bool) -> Variable {
     tape.conv2d(

@@ -15,6 +15,6 @@ public final class ResidualBlock: Layer {
   public var parameters: [Variable] { conv3x3.parameters + conv1x1.parameters }
 
   public func callAsFunction(_ x: Variable, on tape: Tape) -> Variable {
-    tape.add(x, conv1x1(conv3x3(x, on: tape, reluInput: true, reluOutput: true), on: tape))
+    conv1x1(conv3x3(x, on: tape, reluInput: true, reluOutput: true), on: tape, adding: x)
   }
 }

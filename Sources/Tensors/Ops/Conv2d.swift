@@ -67,6 +67,36 @@ extension Tape {
     return reluOutput ? relu(y) : y
   }
 
+  /// `residual + conv1×1(x)` (the residual block's end). An inference tape starts the GEMM's sums from
+  /// `residual + bias`, one pass, instead of writing the convolution and adding it in another two; recording
+  /// tapes run the separate ops. (The fused sum rounds differently from the separate one: inference's result is the
+  /// fused one on every machine.)
+  public func conv2d(_ x: Variable, weight: Variable, bias: Variable?, adding residual: Variable) -> Variable {
+    let (n, h, w, c, o) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3], weight.shape[3])
+    guard weight.shape == [1, 1, c, o], residual.shape == [n, h, w, o], !needsGradient(x, weight, bias ?? x, residual)
+    else { return add(residual, conv2d(x, weight: weight, bias: bias)) }
+    let rows = n * h * w
+    var y = uninitializedFloats(rows * o)
+    Profiler.measure("conv2d 1x1/1 \(c)->\(o) @\(h)x\(w) (+ residual)", flop: 2 * Double(rows * c * o)) {
+      let biasScalars = bias?.value.scalars ?? [Float](repeating: 0, count: o)
+      residual.value.scalars.withUnsafeBufferPointer { r in
+        biasScalars.withUnsafeBufferPointer { b in
+          y.withUnsafeMutableBufferPointer { y in
+            let (r, b, y) = (r.baseAddress!, b.baseAddress!, y.baseAddress!)
+            parallelFor(rows, minimumPerChunk: 256) { start, end in
+              for row in start..<end {
+                let (src, dst) = (r + row * o, y + row * o)
+                for j in 0..<o { dst[j] = src[j] + b[j] }
+              }
+            }
+          }
+        }
+      }
+      gemm(x.value.scalars, weight.value.scalars, into: &y, m: rows, n: o, k: c, accumulate: true)
+    }
+    return output(Tensor(shape: residual.shape, scalars: y), x, weight, bias ?? x, residual)
+  }
+
   /// Inference on an image large enough that the padded grid costs little: no column matrix.
   func runsShifted(_ g: ConvGeometry, _ x: Variable, _ weight: Variable, _ bias: Variable?) -> Bool {
     !g.isPointwise && !needsGradient(x, weight, bias ?? x) && ShiftedConvolution.applies(to: g)

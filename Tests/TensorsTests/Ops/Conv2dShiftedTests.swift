@@ -64,3 +64,17 @@ import Testing
     }
   }
 }
+
+/// The residual block's end on an inference tape: the GEMM starts from `residual + bias`. Rounded differently from
+/// `residual + conv1×1(x)`, so compared within float tolerance; recording tapes run exactly the separate ops.
+@Test func residualAddedInTheGEMMMatchesTheSeparateOps() {
+  let x = Variable(randomTensor([2, 9, 7, 6], seed: 1)), residual = Variable(randomTensor([2, 9, 7, 5], seed: 2))
+  let w = Variable(randomTensor([1, 1, 6, 5], seed: 3)), b = Variable(randomTensor([5], seed: 4))
+  let fused = Tape.inference.conv2d(x, weight: w, bias: b, adding: residual)
+  let tape = Tape()
+  let separate = tape.add(residual, tape.conv2d(x, weight: w, bias: b))
+  expectClose(fused.value.scalars, separate.value.scalars, "fused residual")
+  let recorded = tape.conv2d(x, weight: w, bias: b, adding: residual)
+  #expect(recorded.value == separate.value)
+  #expect(recorded.requiresGrad)
+}
