@@ -36,8 +36,7 @@ public final class Decoder: Layer {
     for block in blocks { h = block(h, on: tape) }
     h = tape.relu(h)
     for (i, conv) in upsampling.enumerated() {
-      h = conv(h, on: tape)
-      if i < upsampling.count - 1 { h = tape.relu(h) }
+      h = conv(h, on: tape, reluOutput: i < upsampling.count - 1)
     }
     return h
   }

@@ -23,4 +23,9 @@ public final class ConvTranspose2d: Layer {
   public func callAsFunction(_ x: Variable, on tape: Tape) -> Variable {
     tape.convTranspose2d(x, weight: weight, bias: bias, stride: stride, padding: padding)
   }
+
+  /// `relu(self(x))`, fused where the engine can (`Tape.convTranspose2d(…reluOutput:)`).
+  public func callAsFunction(_ x: Variable, on tape: Tape, reluOutput: Bool) -> Variable {
+    tape.convTranspose2d(x, weight: weight, bias: bias, stride: stride, padding: padding, reluOutput: reluOutput)
+  }
 }

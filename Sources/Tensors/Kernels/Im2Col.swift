@@ -58,9 +58,12 @@ func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, into col: UnsafeMutabl
 /// output pixel receives its terms in one fixed order (phase, band, then pixel and tap within the band) whatever
 /// the thread count. Smaller products (training's crops, 3-channel layers) run as one threaded GEMM and a
 /// parallel gather (`col2im`), which measured faster there.
+///
+/// `relu` then applies `max(·, 0)` to each output row as soon as its sum is complete (a transposed convolution
+/// followed by a ReLU, without another pass over the output).
 func addCol2imOfProduct(
   _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, depth k: Int, _ g: ConvGeometry,
-  into y: UnsafeMutablePointer<Float>
+  into y: UnsafeMutablePointer<Float>, relu: Bool = false
 ) {
   let (ow, patch) = (g.outWidth, g.patchSize)
   if ow * patch < ColumnBands.minimumRowFloats {
@@ -68,7 +71,7 @@ func addCol2imOfProduct(
     col.withUnsafeMutableBufferPointer { col in
       sgemm(transposeB: true, m: g.rows, n: patch, k: k, a: a, lda: k, b: b, ldb: k, accumulate: false,
             c: col.baseAddress!, ldc: patch)
-      col2im(col.baseAddress!, g, addingInto: y)
+      col2im(col.baseAddress!, g, addingInto: y, relu: relu)
     }
     return
   }
@@ -90,6 +93,14 @@ func addCol2imOfProduct(
             transposeB: true, m: count * ow, n: patch, k: k, a: a + first * ow * k, lda: k, b: b, ldb: k,
             accumulate: false, c: band.baseAddress!, ldc: patch, threaded: false)
           scatterAdd(band.baseAddress!, rows: first..<(first + count), g, into: y)
+          if relu {
+            // Odd bands run last: every row they touch is complete. An even band's rows are complete unless an
+            // odd neighbour also touches them.
+            let neighbours = phase == 0 ? bandRows : 0
+            completedRows(of: first..<(first + count), excludingNeighbours: neighbours, g) { image, rows in
+              clampBelowZero(y + (image * g.h + rows.lowerBound) * g.w * g.c, count: rows.count * g.w * g.c)
+            }
+          }
         }
       }
     }
@@ -102,6 +113,38 @@ enum ColumnBands {
   /// Products with fewer floats per small-grid row are not banded (measured: the decoder's 64→3 layer, 18 K floats
   /// a row, ran 13 ms unbanded and 16 ms banded; its 128→64 layer, 196 K, 41 ms and 36 ms).
   static let minimumRowFloats = 1 << 16
+}
+
+/// The output rows touched by stacked small-grid rows `rows`, per image, less those that the `neighbours` small-grid
+/// rows on either side (in the same image) also touch.
+private func completedRows(
+  of rows: Range<Int>, excludingNeighbours neighbours: Int, _ g: ConvGeometry, _ body: (Int, Range<Int>) -> Void
+) {
+  let (oh, s, p, kh) = (g.outHeight, g.stride, g.padding, g.kernelHeight)
+  func touched(_ local: Range<Int>) -> Range<Int> {
+    max(0, local.lowerBound * s - p)..<min(g.h, (local.upperBound - 1) * s - p + kh)
+  }
+  var start = rows.lowerBound
+  while start < rows.upperBound {
+    let image = start / oh
+    let end = min(rows.upperBound, (image + 1) * oh)
+    var out = touched((start - image * oh)..<(end - image * oh))
+    if neighbours > 0 && start == rows.lowerBound && start > image * oh {
+      let before = touched((max(image * oh, start - neighbours) - image * oh)..<(start - image * oh))
+      out = max(out.lowerBound, before.upperBound)..<max(out.upperBound, before.upperBound)
+    }
+    if neighbours > 0 && end == rows.upperBound && end < (image + 1) * oh {
+      let after = touched((end - image * oh)..<(min((image + 1) * oh, end + neighbours) - image * oh))
+      out = out.lowerBound..<max(out.lowerBound, min(out.upperBound, after.lowerBound))
+    }
+    if !out.isEmpty { body(image, out) }
+    start = end
+  }
+}
+
+/// `max(v, 0)` in place (NaN passes through).
+func clampBelowZero(_ x: UnsafeMutablePointer<Float>, count: Int) {
+  for i in 0..<count { let v = x[i]; x[i] = 0 >= v ? 0 : v }
 }
 
 /// Adds the product rows of stacked small-grid rows `rows` onto their output pixels.
@@ -130,7 +173,9 @@ private func scatterAdd(
 
 /// The adjoint of `im2col`: adds each column-matrix entry back onto the pixel it was copied from.
 /// Written as a gather per input row, so parallel chunks never write the same pixel.
-func col2im(_ col: UnsafePointer<Float>, _ g: ConvGeometry, addingInto x: UnsafeMutablePointer<Float>) {
+func col2im(
+  _ col: UnsafePointer<Float>, _ g: ConvGeometry, addingInto x: UnsafeMutablePointer<Float>, relu: Bool = false
+) {
   let (oh, ow, c, kh, kw, s, p) = (g.outHeight, g.outWidth, g.c, g.kernelHeight, g.kernelWidth, g.stride, g.padding)
   let patch = g.patchSize
   parallelFor(g.n * g.h, minimumPerChunk: 4) { start, end in
@@ -153,6 +198,7 @@ func col2im(_ col: UnsafePointer<Float>, _ g: ConvGeometry, addingInto x: Unsafe
           }
         }
       }
+      if relu { clampBelowZero(rowOut, count: g.w * c) }  // the row's sum is complete
     }
   }
 }

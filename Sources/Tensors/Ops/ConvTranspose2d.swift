@@ -42,19 +42,50 @@ extension Tape {
   }
 }
 
-/// `y = bias + col2im(x · wᵀ)`.
-func convTranspose2dForward(_ x: [Float], weight: [Float], bias: [Float]?, _ g: ConvGeometry, inChannels c: Int, into y: inout [Float]) {
+extension Tape {
+  /// `relu(convTranspose2d(x))`: the values of the two ops, and their gradients when recording; an inference tape
+  /// clamps each output row as its sum completes instead of in another pass (`addCol2imOfProduct`).
+  public func convTranspose2d(
+    _ x: Variable, weight: Variable, bias: Variable?, stride: Int = 1, padding: Int = 0, reluOutput: Bool
+  ) -> Variable {
+    let (kh, kw, o) = (weight.shape[0], weight.shape[1], weight.shape[2])
+    guard reluOutput, kh >= stride, kw >= stride, !needsGradient(x, weight, bias ?? x) else {
+      let y = convTranspose2d(x, weight: weight, bias: bias, stride: stride, padding: padding)
+      return reluOutput ? relu(y) : y
+    }
+    let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let (oh, ow) = ((h - 1) * stride - 2 * padding + kh, (w - 1) * stride - 2 * padding + kw)
+    let g = ConvGeometry(n: n, h: oh, w: ow, c: o, kernelHeight: kh, kernelWidth: kw, stride: stride, padding: padding)
+    var y = bias == nil ? [Float](repeating: 0, count: n * oh * ow * o) : uninitializedFloats(n * oh * ow * o)
+    let label = "convTranspose2d \(kh)x\(kw)/\(stride) \(c)->\(o) @\(oh)x\(ow) (+ ReLU)"
+    Profiler.measure(label, flop: 2 * Double(g.rows * g.patchSize * c)) {
+      convTranspose2dForward(
+        x.value.scalars, weight: weight.value.scalars, bias: bias?.value.scalars, g, inChannels: c, into: &y,
+        relu: true)
+    }
+    return output(Tensor(shape: [n, oh, ow, o], scalars: y), x, weight, bias ?? x)
+  }
+}
+
+/// `y = bias + col2im(x · wᵀ)`, clamped at 0 with `relu`.
+func convTranspose2dForward(
+  _ x: [Float], weight: [Float], bias: [Float]?, _ g: ConvGeometry, inChannels c: Int, into y: inout [Float],
+  relu: Bool = false
+) {
   let o = g.c
   y.withUnsafeMutableBufferPointer { y in
     if let bias { bias.withUnsafeBufferPointer { broadcastRows($0.baseAddress!, rows: g.n * g.h * g.w, width: o, into: y.baseAddress!) } }
   }
   if g.isPointwise {
     gemm(x, weight, into: &y, m: g.rows, n: o, k: c, transposeB: true, accumulate: bias != nil)
+    if relu { y.withUnsafeMutableBufferPointer { clampBelowZero($0.baseAddress!, count: $0.count) } }
     return
   }
   x.withUnsafeBufferPointer { x in
     weight.withUnsafeBufferPointer { w in
-      y.withUnsafeMutableBufferPointer { addCol2imOfProduct(x.baseAddress!, w.baseAddress!, depth: c, g, into: $0.baseAddress!) }
+      y.withUnsafeMutableBufferPointer {
+        addCol2imOfProduct(x.baseAddress!, w.baseAddress!, depth: c, g, into: $0.baseAddress!, relu: relu)
+      }
     }
   }
 }
