@@ -142,11 +142,6 @@ private func completedRows(
   }
 }
 
-/// `max(v, 0)` in place (NaN passes through).
-func clampBelowZero(_ x: UnsafeMutablePointer<Float>, count: Int) {
-  for i in 0..<count { let v = x[i]; x[i] = 0 >= v ? 0 : v }
-}
-
 /// Adds the product rows of stacked small-grid rows `rows` onto their output pixels.
 private func scatterAdd(
   _ band: UnsafePointer<Float>, rows: Range<Int>, _ g: ConvGeometry, into y: UnsafeMutablePointer<Float>

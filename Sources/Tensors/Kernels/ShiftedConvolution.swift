@@ -26,13 +26,10 @@ struct ShiftedConvolution {
   /// The padded input: rows and columns per image.
   var height: Int { g.h + 2 * g.padding }
   var width: Int { g.w + 2 * g.padding }
-  var channels: Int { g.c }
-  var kernelHeight: Int { g.kernelHeight }
-  var kernelWidth: Int { g.kernelWidth }
 
   /// Rows of the wide output, junk included: every stacked row but the last `KH−1`, less the last `KW−1` pixels,
   /// whose taps would run past the buffer.
-  var wideRows: Int { (g.n * height - kernelHeight + 1) * width - (kernelWidth - 1) }
+  var wideRows: Int { (g.n * height - g.kernelHeight + 1) * width - (g.kernelWidth - 1) }
 
   /// Extra multiply-adds of the wide grid relative to the real output.
   var overhead: Double { Double(wideRows) / Double(g.rows) }
@@ -46,7 +43,7 @@ struct ShiftedConvolution {
     into y: UnsafeMutablePointer<Float>
   ) {
     let input = zeroPadded(x)
-    let depth = kernelWidth * channels
+    let depth = g.kernelWidth * g.c
     let chunkRows = max(12, min(Self.chunkFloats / o, wideRows / 8) / 12 * 12)
     let chunks = (wideRows + chunkRows - 1) / chunkRows
     input.withUnsafeBufferPointer { input in
@@ -57,9 +54,9 @@ struct ShiftedConvolution {
             let first = chunk * chunkRows
             let rows = min(chunkRows, wideRows - first)
             if let bias { broadcastRows(bias, rows: rows, width: o, into: wide.baseAddress!) }
-            for ky in 0..<kernelHeight {
+            for ky in 0..<g.kernelHeight {
               sgemm(
-                m: rows, n: o, k: depth, a: input.baseAddress! + (first + ky * width) * channels, lda: channels,
+                m: rows, n: o, k: depth, a: input.baseAddress! + (first + ky * width) * g.c, lda: g.c,
                 b: weight + ky * depth * o, ldb: o, accumulate: bias != nil || ky > 0, c: wide.baseAddress!,
                 ldc: o, threaded: false)
             }
@@ -76,13 +73,13 @@ struct ShiftedConvolution {
   /// `x` with `p` zero rows and columns around every image, images stacked.
   private func zeroPadded(_ x: UnsafePointer<Float>) -> [Float] {
     let p = g.padding
-    var out = [Float](repeating: 0, count: g.n * height * width * channels)
+    var out = [Float](repeating: 0, count: g.n * height * width * g.c)
     out.withUnsafeMutableBufferPointer { out in
       parallelFor(g.n * g.h, minimumPerChunk: 8) { start, end in
         for r in start..<end {
           let (b, iy) = r.quotientAndRemainder(dividingBy: g.h)
-          let dst = out.baseAddress! + ((b * height + iy + p) * width + p) * channels
-          copy(x + r * g.w * channels, to: dst, count: g.w * channels, relu: reluInput)
+          let dst = out.baseAddress! + ((b * height + iy + p) * width + p) * g.c
+          copy(x + r * g.w * g.c, to: dst, count: g.w * g.c, relu: reluInput)
         }
       }
     }
@@ -109,10 +106,7 @@ struct ShiftedConvolution {
   }
 
   private func copy(_ source: UnsafePointer<Float>, to destination: UnsafeMutablePointer<Float>, count: Int, relu: Bool) {
-    if !relu {
-      destination.update(from: source, count: count)
-      return
-    }
-    for i in 0..<count { let v = source[i]; destination[i] = 0 >= v ? 0 : v }  // max(v, 0), NaN passing through
+    destination.update(from: source, count: count)
+    if relu { clampBelowZero(destination, count: count) }
   }
 }

@@ -3,10 +3,18 @@ extension Tape {
   /// `y[n, iy·s−p+ky, ix·s−p+kx, o] += x[n,iy,ix,c] · w[ky,kx,o,c]`, plus `bias[o]`.
   ///
   /// Shapes: `x [N, H, W, C]`, `weight [KH, KW, O, C]`, `bias [O]` → `[N, (H−1)·s − 2p + KH, (W−1)·s − 2p + KW, O]`
-  /// (PyTorch's `ConvTranspose2d` weight `[C, O, KH, KW]` permuted). Computed as one GEMM + col2im; saves nothing
-  /// but its input.
+  /// (PyTorch's `ConvTranspose2d` weight `[C, O, KH, KW]` permuted). Computed as GEMM + col2im, in cache-sized
+  /// bands when the product rows are wide (`addCol2imOfProduct`); saves nothing but its input.
   public func convTranspose2d(_ x: Variable, weight: Variable, bias: Variable?, stride: Int = 1, padding: Int = 0) -> Variable {
+    convTranspose2d(x, weight: weight, bias: bias, stride: stride, padding: padding, clampingOutput: false)
+  }
+
+  /// The op itself; `clampingOutput` (inference only) also applies a ReLU as each output row completes.
+  private func convTranspose2d(
+    _ x: Variable, weight: Variable, bias: Variable?, stride: Int, padding: Int, clampingOutput: Bool
+  ) -> Variable {
     precondition(x.shape.count == 4 && weight.shape.count == 4, "convTranspose2d needs x [N,H,W,C] and weight [KH,KW,O,C]")
+    precondition(!clampingOutput || !needsGradient(x, weight, bias ?? x), "a fused ReLU has no backward step")
     let (kh, kw, o, c) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
     precondition(x.shape[3] == c, "convTranspose2d: input has \(x.shape[3]) channels, weight expects \(c)")
     if let bias { precondition(bias.shape == [o], "convTranspose2d: bias shape \(bias.shape), expected [\(o)]") }
@@ -17,10 +25,12 @@ extension Tape {
     let g = ConvGeometry(n: n, h: oh, w: ow, c: o, kernelHeight: kh, kernelWidth: kw, stride: stride, padding: padding)
     precondition(g.outHeight == h && g.outWidth == w, "convTranspose2d: geometry does not invert")
     var y = bias == nil ? [Float](repeating: 0, count: n * oh * ow * o) : uninitializedFloats(n * oh * ow * o)
-    let label = "convTranspose2d \(kh)x\(kw)/\(stride) \(c)->\(o) @\(oh)x\(ow)"
+    let label = "convTranspose2d \(kh)x\(kw)/\(stride) \(c)->\(o) @\(oh)x\(ow)" + (clampingOutput ? " (+ ReLU)" : "")
     let flop = 2 * Double(g.rows * g.patchSize * c)
     Profiler.measure(label, flop: flop) {
-      convTranspose2dForward(x.value.scalars, weight: weight.value.scalars, bias: bias?.value.scalars, g, inChannels: c, into: &y)
+      convTranspose2dForward(
+        x.value.scalars, weight: weight.value.scalars, bias: bias?.value.scalars, g, inChannels: c, into: &y,
+        relu: clampingOutput)
     }
     let out = output(Tensor(shape: [n, oh, ow, o], scalars: y), x, weight, bias ?? x)
     onBackward(out) { [unowned self] in
@@ -48,22 +58,12 @@ extension Tape {
   public func convTranspose2d(
     _ x: Variable, weight: Variable, bias: Variable?, stride: Int = 1, padding: Int = 0, reluOutput: Bool
   ) -> Variable {
-    let (kh, kw, o) = (weight.shape[0], weight.shape[1], weight.shape[2])
-    guard reluOutput, kh >= stride, kw >= stride, !needsGradient(x, weight, bias ?? x) else {
-      let y = convTranspose2d(x, weight: weight, bias: bias, stride: stride, padding: padding)
-      return reluOutput ? relu(y) : y
+    // Every output row must receive a term for the clamp to reach it: kernels at least as wide as the stride.
+    if reluOutput && weight.shape[0] >= stride && weight.shape[1] >= stride && !needsGradient(x, weight, bias ?? x) {
+      return convTranspose2d(x, weight: weight, bias: bias, stride: stride, padding: padding, clampingOutput: true)
     }
-    let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-    let (oh, ow) = ((h - 1) * stride - 2 * padding + kh, (w - 1) * stride - 2 * padding + kw)
-    let g = ConvGeometry(n: n, h: oh, w: ow, c: o, kernelHeight: kh, kernelWidth: kw, stride: stride, padding: padding)
-    var y = bias == nil ? [Float](repeating: 0, count: n * oh * ow * o) : uninitializedFloats(n * oh * ow * o)
-    let label = "convTranspose2d \(kh)x\(kw)/\(stride) \(c)->\(o) @\(oh)x\(ow) (+ ReLU)"
-    Profiler.measure(label, flop: 2 * Double(g.rows * g.patchSize * c)) {
-      convTranspose2dForward(
-        x.value.scalars, weight: weight.value.scalars, bias: bias?.value.scalars, g, inChannels: c, into: &y,
-        relu: true)
-    }
-    return output(Tensor(shape: [n, oh, ow, o], scalars: y), x, weight, bias ?? x)
+    let y = convTranspose2d(x, weight: weight, bias: bias, stride: stride, padding: padding)
+    return reluOutput ? relu(y) : y
   }
 }
 

@@ -21,11 +21,19 @@ func reluForward(_ x: [Float], into y: inout [Float]) {
       let (count, x, y) = (x.count, x.baseAddress!, y.baseAddress!)
       parallelFor(count, minimumPerChunk: elementwiseChunk) { start, end in
         let (x, y) = (x + start, y + start)
-        // `0 >= v ? 0 : v` is `max(v, 0)` (NaN passes through) in a form the compiler vectorises.
-        for i in 0..<(end - start) { let v = x[i]; y[i] = 0 >= v ? 0 : v }
+        for i in 0..<(end - start) { y[i] = rectified(x[i]) }
       }
     }
   }
+}
+
+/// `max(v, 0)`, NaN passing through, written `0 >= v ? 0 : v`: the form the compiler vectorises.
+@inline(__always)
+func rectified(_ v: Float) -> Float { 0 >= v ? 0 : v }
+
+/// `max(v, 0)` in place over `count` floats.
+func clampBelowZero(_ x: UnsafeMutablePointer<Float>, count: Int) {
+  for i in 0..<count { x[i] = rectified(x[i]) }
 }
 
 /// Adds into `dInput` (never assigns): a value read twice must collect both gradients.
