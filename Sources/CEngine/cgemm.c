@@ -166,10 +166,10 @@ static void run_row_block(cgemm_microkernel kernel, operand a, const float *pack
 static void run_blocked(cgemm_microkernel kernel, operand a, operand b, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,
                         int accumulate, float *c, ptrdiff_t ldc) {
   float *packed_a = packing_buffers(), *packed_b = packed_a + MC * KC;
+  // Equal depth blocks (576 = 3 x 192, not 256 + 256 + 64): a short last block would pay a full pass over C.
+  ptrdiff_t blocks = (k + KC - 1) / KC, depth = (k + blocks - 1) / blocks;
   for (ptrdiff_t jc = 0; jc < n; jc += NC) {
     ptrdiff_t nc = n - jc < NC ? n - jc : NC;
-    // Equal depth blocks (576 = 3 x 192, not 256 + 256 + 64): a short last block would pay a full pass over C.
-    ptrdiff_t depth = (k + (k + KC - 1) / KC - 1) / ((k + KC - 1) / KC);
     for (ptrdiff_t pc = 0; pc < k; pc += depth) {
       ptrdiff_t kc = k - pc < depth ? k - pc : depth;
       pack_b(b, pc, kc, jc, nc, kernel.nr, packed_b);

@@ -20,9 +20,6 @@ struct ShiftedConvolution {
   var reluInput = false
   var reluOutput = false
 
-  /// Only stride 1: see above.
-  static func applies(to g: ConvGeometry) -> Bool { g.stride == 1 }
-
   /// The padded input: rows and columns per image.
   var height: Int { g.h + 2 * g.padding }
   var width: Int { g.w + 2 * g.padding }

@@ -2,7 +2,7 @@ extension Tape {
   /// 2-D convolution, NHWC: `y[n,oy,ox,o] = bias[o] + Σ_{ky,kx,c} x[n, oy·s−p+ky, ox·s−p+kx, c] · w[ky,kx,c,o]`.
   ///
   /// Shapes: `x [N, H, W, C]`, `weight [KH, KW, C, O]`, `bias [O]` → `[N, OH, OW, O]`.
-  /// Three ways, chosen by shape alone (Docs/ARCHITECTURE.md, "Convolutions are GEMMs"): on an inference tape with
+  /// Three ways, chosen by shape and tape (Docs/ARCHITECTURE.md, "Convolutions are GEMMs"): on an inference tape with
   /// stride 1 and an image-sized input, shifted GEMMs over the padded input (`ShiftedConvolution`, the same bits as
   /// im2col); a stride-1 convolution that narrows the channels, as the transposed convolution it equals
   /// (`conv2dAsTransposed`); otherwise im2col + one GEMM over the whole batch (a 1×1 convolution skips im2col), the
@@ -99,7 +99,7 @@ extension Tape {
 
   /// Inference on an image large enough that the padded grid costs little: no column matrix.
   func runsShifted(_ g: ConvGeometry, _ x: Variable, _ weight: Variable, _ bias: Variable?) -> Bool {
-    !g.isPointwise && !needsGradient(x, weight, bias ?? x) && ShiftedConvolution.applies(to: g)
+    g.stride == 1 && !g.isPointwise && !needsGradient(x, weight, bias ?? x)
       && ShiftedConvolution(g: g).overhead < 1.15
   }
 
