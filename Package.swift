@@ -43,12 +43,12 @@ let package = Package(
     .testTarget(name: "LayersTests", dependencies: ["Layers", "TestSupport"]),
     .testTarget(name: "QuantizersTests", dependencies: ["Quantizers", "TestSupport"]),
     .testTarget(name: "BitstreamTests", dependencies: ["Bitstream"]),
-    .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
+    .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
     .testTarget(
       name: "CodecTests", dependencies: ["Codec", "TestSupport", "DefaultModel", "Layers"],
       exclude: ["Fixtures/Golden/regenerate.sh"], resources: [.copy("Fixtures")]),
     .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
-    .testTarget(name: "vqcodecTests", dependencies: ["Codec", "Imaging", "DefaultModel"]),
+    .testTarget(name: "vqcodecTests", dependencies: ["Codec", "Imaging", "DefaultModel", "TestSupport"]),
   ],
   swiftLanguageModes: [.v5]
 )

@@ -10,9 +10,14 @@ import Tensors
 /// let decoded = try codec.decode(bytes)
 /// ```
 public final class ImageCodec {
-  public let model: VQModel
+  /// Internal and never handed out: the model's weights are mutable, and the fingerprint must keep naming them.
+  let model: VQModel
   /// Identifies the model's exact bytes; every `.vq` file records it (Docs/FORMAT.md).
   public let fingerprint: [UInt8]
+
+  public var configuration: ModelConfiguration { model.configuration }
+  /// How many residual stages the model has: `encode` keeps 1 to this many.
+  public var stageCount: Int { model.stageCount }
 
   /// A codec over the model in a `.vqm` file's bytes.
   public init(modelBytes: [UInt8]) throws(CodecError) {

@@ -8,7 +8,6 @@ public enum ModelFile {
   public static let version: UInt16 = 1
   /// Bounds checked before anything is allocated.
   static let maxMetadataBytes = 1 << 20
-  static let maxArchiveBytes = 1 << 31
 
   /// The file's bytes. `notes` is free text (JSON by convention: how the model was trained).
   public static func serialize(_ model: VQModel, notes: String = "") -> [UInt8] {
@@ -73,6 +72,10 @@ public enum ModelFile {
     var rng = SplitMix64(seed: 0)
     let model = VQModel(configuration, estimator: estimator, using: &rng)
     do { try archive.load(into: model.storedTensors) } catch { throw .invalidModel("\(error)") }
+    // The checksum only proves the bytes are as written: a diverged run could have written NaNs.
+    if let bad = model.storedTensors.first(where: { !$0.value.isFinite }) {
+      throw .invalidModel("\(bad.name) holds a value that is not finite (NaN or infinity)")
+    }
     model.indexPrior = prior
     model.markCodebooksInitialized()
     return (model, notes)

@@ -1,10 +1,10 @@
 import Glibc
 
 /// Whole-file reads with errno mapped onto `ImageError`.
-enum FileBytes {
+public enum FileBytes {
   /// The file's bytes. ENOENT and ENOTDIR mean the path names nothing;
   /// any other failure (permissions, a directory, I/O) is `.unreadable`.
-  static func read(path: String) throws -> [UInt8] {
+  public static func read(path: String) throws -> [UInt8] {
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
     if descriptor < 0 {
       let code = errno

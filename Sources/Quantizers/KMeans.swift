@@ -23,7 +23,9 @@ public enum KMeans {
           nearest[i] = min(nearest[i], Double(s))
           total += nearest[i]
         }
-        guard total > 0 else {  // every point sits on a centre: no new distinct point exists
+        // Every point on a centre (no new distinct point exists), or distances that overflowed (a diverging run,
+        // which the trainer then stops): draw uniformly.
+        guard total > 0 && total.isFinite else {
           chosen.append(Int.random(in: 0..<m, using: &rng))
           continue
         }

@@ -31,6 +31,9 @@ public struct Tensor: Equatable, Sendable {
 
   public var count: Int { scalars.count }
 
+  /// Whether no scalar is NaN or infinite.
+  public var isFinite: Bool { scalars.allSatisfy { $0.isFinite } }
+
   /// The value of a one-element tensor.
   public var item: Float {
     precondition(scalars.count == 1, "item needs a one-element tensor, shape is \(shape)")

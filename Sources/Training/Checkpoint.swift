@@ -25,32 +25,35 @@ enum Checkpoint {
     return ParameterArchive(entries: entries).serialize()
   }
 
-  /// Restores a trainer built with the same options from a checkpoint's bytes.
+  /// Restores a trainer built with the same options from a checkpoint's bytes. Every size and value is checked
+  /// before it is used: a corrupt or foreign checkpoint is refused, never trapped on.
   static func restore(_ bytes: [UInt8], into trainer: Trainer) throws(TrainingError) -> Double {
     let archive: ParameterArchive
     do { archive = try ParameterArchive.parse(bytes[...]) } catch { throw .badCheckpoint("\(error)") }
     let c = trainer.model.configuration
-    guard let config = archive.tensor(named: "run.configuration"),
-          config.scalars.map({ Int($0) }) == [c.downsampling, c.width, c.residualBlocks, c.residualHidden,
-            c.latentDimension, c.codebookSize, c.stages, Int(trainer.model.estimator.rawValue)] else {
+    let expected = [c.downsampling, c.width, c.residualBlocks, c.residualHidden, c.latentDimension, c.codebookSize,
+      c.stages, Int(trainer.model.estimator.rawValue)].map { Float($0) }
+    guard archive.tensor(named: "run.configuration")?.scalars == expected else {
       throw .badCheckpoint("the checkpoint was made with another preset or estimator")
     }
     do { try archive.load(into: trainer.model.storedTensors) } catch { throw .badCheckpoint("\(error)") }
-    func required(_ name: String) throws(TrainingError) -> Tensor {
-      guard let t = archive.tensor(named: name) else { throw .badCheckpoint("missing \(name)") }
-      return t
+    if let bad = trainer.model.storedTensors.first(where: { !$0.value.isFinite }) {
+      throw .badCheckpoint("\(bad.name) holds a value that is not finite")
     }
-    trainer.step = Int(integer(try required("run.step")))
-    trainer.optimizer.step = Int(integer(try required("run.optimizerStep")))
-    trainer.rng = SplitMix64(seed: integer(try required("run.rng")))
-    let counts = try required("run.indexCounts").scalars
+    let state = StateReader(archive: archive)
+    trainer.step = try state.stepCount("run.step")
+    trainer.optimizer.step = try state.stepCount("run.optimizerStep")
+    trainer.rng = SplitMix64(seed: try state.integer("run.rng"))
+    let counts = try state.floats("run.indexCounts", count: trainer.indexCounts.count * c.codebookSize)
     trainer.indexCounts = stride(from: 0, to: counts.count, by: c.codebookSize).map { Array(counts[$0..<$0 + c.codebookSize]) }
     for (k, p) in trainer.optimizer.parameters.enumerated() {
-      trainer.optimizer.firstMoments[k] = try required("adam.m." + p.name).scalars
-      trainer.optimizer.secondMoments[k] = try required("adam.v." + p.name).scalars
+      trainer.optimizer.firstMoments[k] = try state.floats("adam.m." + p.name, count: p.value.count)
+      trainer.optimizer.secondMoments[k] = try state.floats("adam.v." + p.name, count: p.value.count)
     }
-    try restoreQuantizerState(trainer.model, from: archive)
-    return Double(try required("run.elapsedSeconds").item)
+    try restoreQuantizerState(trainer.model, from: state)
+    let elapsed = try state.floats("run.elapsedSeconds", count: 1)[0]
+    guard elapsed >= 0 else { throw .badCheckpoint("run.elapsedSeconds is negative") }
+    return Double(elapsed)
   }
 
   private static func quantizerState(_ model: VQModel) -> [(String, Tensor)] {
@@ -75,23 +78,24 @@ enum Checkpoint {
     }
   }
 
-  private static func restoreQuantizerState(_ model: VQModel, from archive: ParameterArchive) throws(TrainingError) {
+  private static func restoreQuantizerState(_ model: VQModel, from state: StateReader) throws(TrainingError) {
+    let c = model.configuration
     switch model.bottleneck {
     case .residual(let q):
       for (s, stage) in q.stages.enumerated() {
-        stage.isInitialized = archive.tensor(named: "vq.\(s).initialized")?.item == 1
-        if let sizes = archive.tensor(named: "vq.\(s).ema.sizes"), let sums = archive.tensor(named: "vq.\(s).ema.sums") {
-          stage.ema?.clusterSizes = sizes.scalars
-          stage.ema?.embeddingSums = sums.scalars
+        stage.isInitialized = state.archive.tensor(named: "vq.\(s).initialized")?.scalars == [1]
+        if stage.ema != nil, state.has("vq.\(s).ema.sizes") {
+          stage.ema?.clusterSizes = try state.floats("vq.\(s).ema.sizes", count: c.codebookSize)
+          stage.ema?.embeddingSums = try state.floats("vq.\(s).ema.sums", count: c.codebookSize * c.latentDimension)
         }
-        if let usage = archive.tensor(named: "vq.\(s).restart.usage"), let idle = archive.tensor(named: "vq.\(s).restart.idle") {
-          stage.restart?.usage = usage.scalars
-          stage.restart?.idleSteps = idle.scalars.map { Int($0) }
+        if stage.restart != nil, state.has("vq.\(s).restart.usage") {
+          stage.restart?.usage = try state.floats("vq.\(s).restart.usage", count: c.codebookSize)
+          stage.restart?.idleSteps = try state.counts("vq.\(s).restart.idle", count: c.codebookSize)
         }
       }
     case .reinforce(let q):
-      if let b = archive.tensor(named: "reinforce.baseline"), let decay = q.baseline?.decay {
-        q.baseline = RunningBaseline(decay: decay, value: b.item)
+      if state.has("reinforce.baseline"), let decay = q.baseline?.decay {
+        q.baseline = RunningBaseline(decay: decay, value: try state.floats("reinforce.baseline", count: 1)[0])
       }
     case .gumbel:
       break
@@ -103,8 +107,41 @@ enum Checkpoint {
   private static func words(_ value: UInt64) -> Tensor {
     Tensor(shape: [4], scalars: (0..<4).map { Float((value >> (16 * UInt64($0))) & 0xFFFF) })
   }
+}
 
-  private static func integer(_ t: Tensor) -> UInt64 {
-    t.scalars.enumerated().reduce(0) { $0 | UInt64($1.element) << (16 * UInt64($1.offset)) }
+/// A checkpoint's run state, read with every size and value checked.
+private struct StateReader {
+  let archive: ParameterArchive
+
+  func has(_ name: String) -> Bool { archive.tensor(named: name) != nil }
+
+  /// Exactly `count` finite values.
+  func floats(_ name: String, count: Int) throws(TrainingError) -> [Float] {
+    guard let t = archive.tensor(named: name) else { throw .badCheckpoint("missing \(name)") }
+    guard t.count == count else { throw .badCheckpoint("\(name) holds \(t.count) values, the run needs \(count)") }
+    guard t.isFinite else { throw .badCheckpoint("\(name) holds a value that is not finite") }
+    return t.scalars
+  }
+
+  /// Exactly `count` whole numbers from 0 to 2^24 (every one float32 holds exactly).
+  func counts(_ name: String, count: Int) throws(TrainingError) -> [Int] {
+    let values = try floats(name, count: count)
+    guard values.allSatisfy({ $0 >= 0 && $0 <= 16_777_216 && $0 == $0.rounded() }) else {
+      throw .badCheckpoint("\(name) holds a value that is not a count")
+    }
+    return values.map { Int($0) }
+  }
+
+  /// A non-negative `Int` stored as a 64-bit integer.
+  func stepCount(_ name: String) throws(TrainingError) -> Int {
+    guard let value = Int(exactly: try integer(name)) else { throw .badCheckpoint("\(name) is out of range") }
+    return value
+  }
+
+  /// A 64-bit integer stored as four 16-bit pieces.
+  func integer(_ name: String) throws(TrainingError) -> UInt64 {
+    let pieces = try counts(name, count: 4)
+    guard pieces.allSatisfy({ $0 <= 0xFFFF }) else { throw .badCheckpoint("\(name) is not a 64-bit integer") }
+    return pieces.enumerated().reduce(0) { $0 | UInt64($1.element) << (16 * UInt64($1.offset)) }
   }
 }

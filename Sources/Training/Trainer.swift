@@ -31,7 +31,9 @@ public final class Trainer {
   }
 
   /// One optimisation step on a fresh batch.
-  public func trainStep() -> StepMetrics {
+  /// - Throws: `TrainingError.diverged` when the loss or the gradient is not finite, before the step's update reaches
+  ///   the parameters or the optimizer.
+  public func trainStep() throws(TrainingError) -> StepMetrics {
     let start = DispatchTime.now().uptimeNanoseconds
     let batch = dataset.batch(count: options.batch, crop: options.crop, using: &rng)
     var metrics = StepMetrics()
@@ -52,9 +54,11 @@ public final class Trainer {
     } else {
       loss = tape.add(mse, output.loss)
     }
+    guard loss.value.item.isFinite else { throw .diverged(step: step + 1, quantity: "loss") }
     optimizer.zeroGradients()
     tape.backward(from: loss)
     metrics.gradientNorm = clipGradientNorm(model.parameters, maxNorm: options.gradientClip)
+    guard metrics.gradientNorm.isFinite else { throw .diverged(step: step + 1, quantity: "gradient") }
     optimizer.learningRate = schedule.rate(at: step)
     optimizer.update()
     model.bottleneck.quantizer.finishStep(using: &rng)

@@ -7,6 +7,11 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
   case imagesTooSmall(String, crop: Int)
   case badCheckpoint(String)
   case invalidOption(String)
+  /// A step's `quantity` (the loss or the gradient) was NaN or infinite; nothing from that step was kept.
+  case diverged(step: Int, quantity: String)
+  /// `diverged`, with what the run had saved before: the model and checkpoint of `savedStep`, or nothing.
+  case divergedAfterSaving(step: Int, quantity: String, savedStep: Int?, checkpoint: String)
+  case writeFailed(String)
 
   public var description: String {
     switch self {
@@ -17,6 +22,12 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
     case .imagesTooSmall(let f, let crop): "\(f): no image is at least \(crop)×\(crop) pixels; pass a smaller --crop"
     case .badCheckpoint(let why): "cannot resume: \(why)"
     case .invalidOption(let why): why
+    case .diverged(let step, let quantity): "training diverged at step \(step): the \(quantity) is not finite"
+    case .divergedAfterSaving(let step, let quantity, let savedStep, let checkpoint):
+      "training diverged at step \(step): the \(quantity) is not finite; "
+        + (savedStep.map { "no model written for it; the model and \(checkpoint) of step \($0) are kept (--resume from it, with a lower --lr)" }
+          ?? "nothing was written (no checkpoint yet); try a lower --lr")
+    case .writeFailed(let why): why
     }
   }
 }

@@ -42,6 +42,11 @@ struct InfoCommand: ParsableCommand {
     ]
   }
 
+  /// Notes are free text: only a well-formed JSON object is pasted into `--json` output as it is.
+  static func isJSONObject(_ text: String) -> Bool {
+    (try? JSONSerialization.jsonObject(with: Data(text.utf8))) is [String: Any]
+  }
+
   private func modelFields(_ bytes: [UInt8]) throws -> [(String, String)] {
     let (model, notes) = try ModelFile.parse(bytes)
     let c = model.configuration
@@ -52,7 +57,7 @@ struct InfoCommand: ParsableCommand {
       ("latent_dimension", "\(c.latentDimension)"), ("codebook_size", "\(c.codebookSize)"), ("stages", "\(c.stages)"),
       ("parameters", "\(parameterCount)"), ("has_prior", model.indexPrior.isEmpty ? "false" : "true"),
       ("fingerprint", "\"" + hexString(ModelFile.fingerprint(of: bytes)) + "\""),
-      ("notes", notes.isEmpty ? "null" : (notes.hasPrefix("{") ? notes : "\"\(notes)\"")),
+      ("notes", notes.isEmpty ? "null" : (Self.isJSONObject(notes) ? notes : jsonQuoted(notes))),
     ]
   }
 }

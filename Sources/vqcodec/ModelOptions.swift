@@ -2,6 +2,7 @@ import ArgumentParser
 import Codec
 import DefaultModel
 import Foundation
+import Imaging
 
 /// `--model`, shared by the commands that code images.
 struct ModelOptions: ParsableArguments {
@@ -37,17 +38,21 @@ func readFile(_ path: String) throws -> [UInt8] {
   return [UInt8](data)
 }
 
-/// Refuses to overwrite the input, or an existing output without `--force`. Called first in `run()`, not from
-/// `validate()`: these are failures of a well-formed command (one `error:` line, exit 1), not usage errors (usage
-/// text, exit 64).
+/// Refuses to overwrite the input, to replace an existing file without `--force`, or to write to a folder. A FIFO or
+/// a device (`/dev/stdout`) is written through, not replaced, so it needs no `--force`. Called first in `run()`, not
+/// from `validate()`: these are failures of a well-formed command (one `error:` line, exit 1), not usage errors
+/// (usage text, exit 64).
 func checkOutput(_ output: String, input: String, force: Bool) throws {
   let resolve = { (p: String) in URL(fileURLWithPath: p).standardizedFileURL.resolvingSymlinksInPath().path }
   if resolve(output) == resolve(input) { throw CommandFailure("the output would overwrite the input \(input)") }
-  if !force && FileManager.default.fileExists(atPath: output) {
-    throw CommandFailure("\(output) exists; pass --force to overwrite it")
+  switch OutputTarget.of(output) {
+  case .regularFile where !force: throw CommandFailure("\(output) exists; pass --force to overwrite it")
+  case .folder: throw CommandFailure("\(output) is a folder")
+  case .danglingLink: throw CommandFailure("\(output) is a symbolic link to nothing")
+  case .absent, .regularFile, .special: break
   }
 }
 
 func printNotice(_ message: String) {
-  FileHandle.standardError.write(Data(("note: " + message + "\n").utf8))
+  writeToStandardError("note: " + message + "\n")
 }

@@ -40,7 +40,7 @@ final class ProgressPrinter {
     if lineOpen { write("\n"); lineOpen = false }
   }
 
-  private func write(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
+  private func write(_ s: String) { writeToStandardError(s) }
 
   private func clock(_ seconds: Double) -> String {
     let s = Int(seconds)

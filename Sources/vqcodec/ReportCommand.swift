@@ -34,8 +34,8 @@ struct ReportCommand: ParsableCommand {
     threadOptions.apply()
     let codecs = try loadCodecs()
     let selection = try stageSelection()
-    for named in codecs where selection.counts(forStageCount: named.codec.model.stageCount).isEmpty {
-      throw CommandFailure("model \(named.name) has \(named.codec.model.stageCount) stages; --stages \(stages) selects none of them")
+    for named in codecs where selection.counts(forStageCount: named.codec.stageCount).isEmpty {
+      throw CommandFailure("model \(named.name) has \(named.codec.stageCount) stages; --stages \(stages) selects none of them")
     }
     let comparisonCurves = try compare.flatMap(ComparisonCurveFile.read)
     let sources = try ImageSourceList(paths: paths).entries

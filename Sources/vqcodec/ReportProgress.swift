@@ -23,5 +23,5 @@ final class ReportProgress {
     }
   }
 
-  private func write(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
+  private func write(_ s: String) { writeToStandardError(s) }
 }

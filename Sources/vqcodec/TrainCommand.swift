@@ -4,6 +4,7 @@ import Dispatch
 import Foundation
 import Imaging
 import Quantizers
+import Synchronization
 import Tensors
 import Training
 
@@ -40,6 +41,8 @@ struct TrainCommand: ParsableCommand {
   @Flag(help: "REINFORCE: no running-mean baseline (to see the variance it removes).") var noBaseline = false
   @Flag(help: "Straight-through: train every stage on every batch (no quantizer dropout).") var noQuantizerDropout = false
   @Option(help: "Continue the run saved in this checkpoint (same options give the same result).") var resume: String?
+  @Flag(help: "Replace an existing model, checkpoint and metrics log (a --resume run goes on writing its own).")
+  var force = false
   @OptionGroup var threadOptions: ThreadOptions
 
   func validate() throws {
@@ -57,6 +60,9 @@ struct TrainCommand: ParsableCommand {
   }
 
   func run() throws {
+    if resume == nil {
+      for path in [out, out + ".ckpt", out + ".log.jsonl"] { try checkOutput(path, input: folder, force: force) }
+    }
     threadOptions.apply()
     var configuration = ModelConfiguration.presets[preset]!
     if let codebookSize { configuration.codebookSize = codebookSize }
@@ -111,15 +117,27 @@ struct TrainCommand: ParsableCommand {
   }
 }
 
-/// Set by SIGINT (Ctrl-C): the loop finishes its step, then writes a checkpoint and stops.
-final class InterruptFlag: @unchecked Sendable {
-  private let source: DispatchSourceSignal
-  private(set) var isSet = false
+/// Set by SIGINT (Ctrl-C): the loop finishes its step, then writes a checkpoint and stops. The handler runs on a
+/// dispatch queue while the loop reads the flag on the main thread, hence the atomic.
+final class InterruptFlag: Sendable {
+  private let flag = Atomic<Bool>(false)
+  private let source: SignalSource
+
+  var isSet: Bool { flag.load(ordering: .relaxed) }
 
   init() {
     signal(SIGINT, SIG_IGN)
-    source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-    source.setEventHandler { [unowned self] in self.isSet = true }
+    source = SignalSource(DispatchSource.makeSignalSource(signal: SIGINT, queue: .global()))
+    source.start { [unowned self] in self.flag.store(true, ordering: .relaxed) }
+  }
+}
+
+/// Keeps the dispatch source alive; it is only touched once, from `InterruptFlag.init`, before the handler can run.
+private final class SignalSource: @unchecked Sendable {
+  private let source: DispatchSourceSignal
+  init(_ source: DispatchSourceSignal) { self.source = source }
+  func start(_ handler: @escaping @Sendable () -> Void) {
+    source.setEventHandler(handler: handler)
     source.resume()
   }
 }

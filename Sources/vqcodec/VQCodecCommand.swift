@@ -13,6 +13,9 @@ struct VQCodecCommand: ParsableCommand {
 
   /// Usage errors print with usage (exit 64); a failure while running prints one `error:` line (exit 1).
   static func main() {
+    // A reader that goes away (`vqcodec decode x.vq - | head`) then fails the write with EPIPE: one error line,
+    // not death by signal.
+    signal(SIGPIPE, SIG_IGN)
     var command: ParsableCommand
     do { command = try parseAsRoot() } catch { exit(withError: error) }
     do {
@@ -22,7 +25,7 @@ struct VQCodecCommand: ParsableCommand {
       if error is ValidationError || error is CleanExit || String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") {
         exit(withError: error)
       }
-      FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+      writeToStandardError("error: \(error)\n")
       Foundation.exit(1)
     }
   }

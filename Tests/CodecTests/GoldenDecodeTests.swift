@@ -4,7 +4,7 @@ import Foundation
 import Imaging
 import Layers
 import Testing
-import Codec
+@testable import Codec
 
 /// The promise of Docs/FORMAT.md §6 (the decoder's duties), tested exactly: the engine's arithmetic does not
 /// depend on the CPU, its kernels or the thread count, so the shipped model must turn `Samples/Images/parrots.png`

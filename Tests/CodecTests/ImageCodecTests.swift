@@ -1,7 +1,7 @@
 // The public face only: no @testable here, so these tests see what a library user sees.
 import Foundation
 import Testing
-import Codec
+@testable import Codec
 import Imaging
 import Tensors
 

@@ -185,3 +185,26 @@ private func peakResidentBytes() -> Int {
   getrusage(RUSAGE_SELF.rawValue, &usage)
   return usage.ru_maxrss * 1024
 }
+
+/// A checksum only proves the bytes are as written: NaN or infinite weights are refused by name.
+@Test(arguments: [Float.nan, .infinity, -.infinity])
+func nonFiniteWeightsAreRefused(_ value: Float) throws {
+  let model = makeModel(seed: 11)
+  let target = model.storedTensors[model.storedTensors.count / 2]
+  target.value.scalars[target.value.count - 1] = value
+  #expect(throws: CodecError.invalidModel("\(target.name) holds a value that is not finite (NaN or infinity)")) {
+    try ModelFile.parse(ModelFile.serialize(model))
+  }
+}
+
+/// Finite weights so large that every activation overflows: encoding and decoding give some image, never a trap
+/// (no float-to-integer conversion on either path can fail).
+@Test(arguments: [Float(1e30), -1e30])
+func overflowingWeightsCodeWithoutTrapping(_ scale: Float) throws {
+  let model = makeModel(seed: 12)
+  for tensor in model.storedTensors { tensor.value.scalars = tensor.value.scalars.map { $0 == 0 ? scale : $0 * scale } }
+  let codec = try ImageCodec(modelBytes: ModelFile.serialize(model))
+  let image = testImage(width: 21, height: 13, seed: 3)
+  let decoded = try codec.decode(try codec.encode(image))
+  #expect(decoded.width == 21 && decoded.height == 13)
+}

@@ -45,3 +45,11 @@ import Tensors
   #expect(codes == [0, 10, 20, 30])
   #expect(out.usage[0].usedCodes == 4 && out.loss.value.item == 0)
 }
+
+/// Encoder outputs of a diverging run overflow the squared distances: seeding still returns `count` rows, not a trap.
+@Test func seedingSurvivesOverflowingDistances() {
+  var rng = SplitMix64(seed: 5)
+  let points: [Float] = [0, 0, 3e38, -3e38, .infinity, 1, .nan, 2, 5, 5]
+  let seeds = KMeans.seedIndices(points: points, dimension: 2, count: 4, using: &rng)
+  #expect(seeds.count == 4 && seeds.allSatisfy { (0..<5).contains($0) })
+}

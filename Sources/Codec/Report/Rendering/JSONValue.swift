@@ -52,3 +52,6 @@ enum JSONValue {
     return out + "\""
   }
 }
+
+/// `text` as a JSON string literal, quotes included: the one escaper for every JSON the program prints.
+public func jsonQuoted(_ text: String) -> String { JSONValue.quoted(text) }
