@@ -8,6 +8,8 @@ let package = Package(
     .library(name: "Codec", targets: ["Codec"]),
     .library(name: "Bitstream", targets: ["Bitstream"]),
     .executable(name: "vqcodec", targets: ["vqcodec"]),
+    // Every parser's fuzz entry point, for the libFuzzer harness in Tests/Fuzz (a separate package); not API.
+    .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,6 +40,7 @@ let package = Package(
       dependencies: ["Codec", "Training", "DefaultModel", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
     // MARK: - Tests
+    .target(name: "FuzzTargets", dependencies: ["Bitstream", "Codec", "Imaging", "Layers", "Tensors", "Training"]),
     .target(name: "TestSupport", dependencies: ["Tensors"], path: "Sources/TestSupport"),
     .testTarget(name: "TensorsTests", dependencies: ["Tensors", "CEngine", "TestSupport"]),
     .testTarget(name: "LayersTests", dependencies: ["Layers", "TestSupport"]),
@@ -49,6 +52,7 @@ let package = Package(
       exclude: ["Fixtures/Golden/regenerate.sh"], resources: [.copy("Fixtures")]),
     .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
     .testTarget(name: "vqcodecTests", dependencies: ["Codec", "Imaging", "DefaultModel", "TestSupport"]),
+    .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets"], resources: [.copy("Corpus")]),
   ],
   swiftLanguageModes: [.v5]
 )

@@ -92,48 +92,102 @@ cpng_status cpng_read_rgb8(const void *data, size_t size,
   return CPNG_OK;
 }
 
-static int write_into(const uint8_t *pixels, uint32_t width, uint32_t height,
-                      uint8_t *buffer, size_t *size, char *message, size_t message_size) {
-  png_image image;
-  memset(&image, 0, sizeof image);
-  image.version = PNG_IMAGE_VERSION;
-  image.width = width;
-  image.height = height;
-  image.format = PNG_FORMAT_RGB;
-  size_t capacity = *size;
-  int ok = png_image_write_to_memory(&image, buffer, size, 0, pixels, 0, NULL);
-  if (!ok && *size <= capacity) copy_message(message, message_size, image.message);
-  png_image_free(&image);
-  return ok;
+struct cpng_writer {
+  png_structp png;
+  png_infop info;
+  cpng_sink sink;
+  void *context;
+  int sink_error;         // errno from the sink, 0 if it never failed
+  const char *message;    // libpng's last error text
+  uint32_t width;
+};
+
+static void on_error(png_structp png, png_const_charp text) {
+  cpng_writer *writer = png_get_error_ptr(png);
+  writer->message = text;
+  png_longjmp(png, 1);
 }
 
-cpng_status cpng_write_rgb8(const uint8_t *pixels, uint32_t width, uint32_t height,
-                            uint8_t **png, size_t *png_size,
-                            char *message, size_t message_size) {
-  *png = NULL;
-  *png_size = 0;
-  // A guess of the raw size plus headers fits nearly every image, so
-  // compression usually runs once; an incompressible image retries at the
-  // size libpng reports.
-  size_t capacity = (size_t)width * height * 3 + 4096;
-  for (int attempt = 0; attempt < 2; attempt++) {
-    uint8_t *buffer = malloc(capacity);
-    if (buffer == NULL) {
-      copy_message(message, message_size, "out of memory");
-      return CPNG_NO_MEMORY;
-    }
-    size_t size = capacity;
-    if (write_into(pixels, width, height, buffer, &size, message, message_size)) {
-      *png = buffer;
-      *png_size = size;
-      return CPNG_OK;
-    }
-    free(buffer);
-    if (size <= capacity) return CPNG_FAILED;
-    capacity = size;
+static void on_warning(png_structp png, png_const_charp text) {
+  (void)png;
+  (void)text;
+}
+
+static void on_write(png_structp png, png_bytep bytes, size_t count) {
+  cpng_writer *writer = png_get_io_ptr(png);
+  int error = writer->sink(writer->context, bytes, count);
+  if (error != 0) {
+    writer->sink_error = error;
+    png_error(png, "the output could not be written");
   }
-  copy_message(message, message_size, "PNG size changed between attempts");
+}
+
+static void on_flush(png_structp png) { (void)png; }
+
+// Reports how a libpng call that jumped back failed.
+static cpng_status failure(cpng_writer *writer, int *sink_error, char *message, size_t message_size) {
+  *sink_error = writer->sink_error;
+  copy_message(message, message_size, writer->message ? writer->message : "libpng failed");
   return CPNG_FAILED;
+}
+
+void cpng_writer_free(cpng_writer *writer) {
+  if (writer == NULL) return;
+  png_destroy_write_struct(&writer->png, &writer->info);
+  free(writer);
+}
+
+cpng_status cpng_writer_begin(cpng_sink sink, void *context, uint32_t width, uint32_t height,
+                              cpng_writer **out, int *sink_error, char *message, size_t message_size) {
+  *out = NULL;
+  *sink_error = 0;
+  cpng_writer *writer = calloc(1, sizeof *writer);
+  if (writer == NULL) {
+    copy_message(message, message_size, "out of memory");
+    return CPNG_NO_MEMORY;
+  }
+  writer->sink = sink;
+  writer->context = context;
+  writer->width = width;
+  writer->png = png_create_write_struct(PNG_LIBPNG_VER_STRING, writer, on_error, on_warning);
+  writer->info = writer->png ? png_create_info_struct(writer->png) : NULL;
+  if (writer->info == NULL) {
+    cpng_writer_free(writer);
+    copy_message(message, message_size, "out of memory");
+    return CPNG_NO_MEMORY;
+  }
+  if (setjmp(png_jmpbuf(writer->png))) {
+    cpng_status status = failure(writer, sink_error, message, message_size);
+    cpng_writer_free(writer);
+    return status;
+  }
+  png_set_write_fn(writer->png, writer, on_write, on_flush);
+  png_set_IHDR(writer->png, writer->info, width, height, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+               PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  png_write_info(writer->png, writer->info);
+  *out = writer;
+  return CPNG_OK;
+}
+
+cpng_status cpng_writer_rows(cpng_writer *writer, const uint8_t *rows, uint32_t count,
+                             int *sink_error, char *message, size_t message_size) {
+  *sink_error = 0;
+  if (setjmp(png_jmpbuf(writer->png))) return failure(writer, sink_error, message, message_size);
+  size_t stride = (size_t)writer->width * 3;
+  for (uint32_t r = 0; r < count; r++) png_write_row(writer->png, rows + r * stride);
+  return CPNG_OK;
+}
+
+cpng_status cpng_writer_end(cpng_writer *writer, int *sink_error, char *message, size_t message_size) {
+  *sink_error = 0;
+  cpng_status status = CPNG_OK;
+  if (setjmp(png_jmpbuf(writer->png))) {
+    status = failure(writer, sink_error, message, message_size);
+  } else {
+    png_write_end(writer->png, NULL);
+  }
+  cpng_writer_free(writer);
+  return status;
 }
 
 void cpng_free(void *buffer) { free(buffer); }

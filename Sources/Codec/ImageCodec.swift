@@ -49,6 +49,24 @@ public final class ImageCodec {
 
   /// Decompresses `.vq` bytes made with this model; throws `CodecError` on anything malformed or foreign.
   public func decode(_ bytes: [UInt8]) throws(CodecError) -> RGBImage {
+    let (grids, width, height) = try indexGrids(of: bytes)
+    return TiledInference(model: model).image(from: grids, width: width, height: height)
+  }
+
+  /// Decompresses `.vq` bytes straight into a PNG handed to `sink` piece by piece, one band of rows at a time: the
+  /// whole image is never in memory, whatever its size. The file is checked before `sink` sees a byte.
+  /// - Throws: `CodecError` for a malformed or foreign file, or what `sink` throws.
+  @discardableResult
+  public func decodePNG(_ bytes: [UInt8], to sink: @escaping PNGRowWriter.Sink) throws -> (width: Int, height: Int) {
+    let (grids, width, height) = try indexGrids(of: bytes)
+    let writer = try PNGRowWriter(width: width, height: height, sink: sink)
+    try TiledInference(model: model).decodeBands(from: grids, width: width, height: height) { try writer.append($0) }
+    try writer.finish()
+    return (width, height)
+  }
+
+  /// The file's index grids and image size, after every check.
+  private func indexGrids(of bytes: [UInt8]) throws(CodecError) -> (grids: [[Int32]], width: Int, height: Int) {
     let container: VQContainer
     do { container = try VQContainer.parse(bytes) } catch { throw .corruptFile("\(error)") }
     guard container.modelFingerprint == fingerprint else {
@@ -63,8 +81,7 @@ public final class ImageCodec {
     do { grids = try container.decodeIndexGrids(priorCounts: prior(stages: container.stages.count)) } catch {
       throw .corruptFile("\(error)")
     }
-    return TiledInference(model: model).image(
-      from: grids.map { $0.map { Int32($0) } }, width: container.imageWidth, height: container.imageHeight)
+    return (grids.map { $0.map { Int32($0) } }, container.imageWidth, container.imageHeight)
   }
 
   private func prior(stages: Int) -> [[UInt32]]? {

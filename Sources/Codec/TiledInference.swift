@@ -35,36 +35,54 @@ struct TiledInference {
 
   /// The decoded `width × height` image from index grids over the latent grid.
   func image(from grids: [[Int32]], width: Int, height: Int) -> RGBImage {
+    var pixels: [UInt8] = []
+    pixels.reserveCapacity(width * height * 3)
+    decodeBands(from: grids, width: width, height: height) { pixels.append(contentsOf: $0) }
+    return RGBImage(width: width, height: height, pixels: pixels)
+  }
+
+  /// The decoded image one row of tiles at a time, top to bottom: `band` gets whole rows (`width × 3` bytes each),
+  /// so memory holds one band, never the whole image.
+  func decodeBands(
+    from grids: [[Int32]], width: Int, height: Int, band: (UnsafeBufferPointer<UInt8>) throws -> Void
+  ) rethrows {
     let (gh, gw) = ((height + f - 1) / f, (width + f - 1) / f)
-    var pixels = [UInt8](repeating: 0, count: width * height * 3)
-    for tile in tiles(height: gh, width: gw) {
-      let window = tile.window(margin: marginLatents, height: gh, width: gw)
-      let windowGrids = grids.map { grid in
-        window.rows.flatMap { y in window.columns.map { x in grid[y * gw + x] } }
-      }
-      let x = model.reconstruction(from: windowGrids, latentShape: [1, window.rows.count, window.columns.count])
-      let windowWidth = window.columns.count * f
-      x.scalars.withUnsafeBufferPointer { t in
-        for py in (tile.rows.lowerBound * f)..<min(height, tile.rows.upperBound * f) {
-          let ty = py - window.rows.lowerBound * f
-          for px in (tile.columns.lowerBound * f)..<min(width, tile.columns.upperBound * f) {
-            let tx = px - window.columns.lowerBound * f
-            for c in 0..<3 {
-              pixels[(py * width + px) * 3 + c] = sampleByte(t[(ty * windowWidth + tx) * 3 + c])
+    var pixels = [UInt8](repeating: 0, count: min(height, tileLatents * f) * width * 3)
+    for tileRow in tileRows(height: gh) {
+      let rows = (tileRow.lowerBound * f)..<min(height, tileRow.upperBound * f)
+      for tile in tiles(in: tileRow, width: gw) {
+        let window = tile.window(margin: marginLatents, height: gh, width: gw)
+        let windowGrids = grids.map { grid in
+          window.rows.flatMap { y in window.columns.map { x in grid[y * gw + x] } }
+        }
+        let x = model.reconstruction(from: windowGrids, latentShape: [1, window.rows.count, window.columns.count])
+        let windowWidth = window.columns.count * f
+        x.scalars.withUnsafeBufferPointer { t in
+          for py in rows {
+            let ty = py - window.rows.lowerBound * f
+            for px in (tile.columns.lowerBound * f)..<min(width, tile.columns.upperBound * f) {
+              let tx = px - window.columns.lowerBound * f
+              for c in 0..<3 {
+                pixels[((py - rows.lowerBound) * width + px) * 3 + c] = sampleByte(t[(ty * windowWidth + tx) * 3 + c])
+              }
             }
           }
         }
       }
+      try pixels.withUnsafeBufferPointer { try band(UnsafeBufferPointer(rebasing: $0[0..<rows.count * width * 3])) }
     }
-    return RGBImage(width: width, height: height, pixels: pixels)
   }
 
   private func tiles(height: Int, width: Int) -> [LatentTile] {
-    stride(from: 0, to: height, by: tileLatents).flatMap { y in
-      stride(from: 0, to: width, by: tileLatents).map { x in
-        LatentTile(rows: y..<min(height, y + tileLatents), columns: x..<min(width, x + tileLatents))
-      }
-    }
+    tileRows(height: height).flatMap { tiles(in: $0, width: width) }
+  }
+
+  private func tileRows(height: Int) -> [Range<Int>] {
+    stride(from: 0, to: height, by: tileLatents).map { $0..<min(height, $0 + tileLatents) }
+  }
+
+  private func tiles(in rows: Range<Int>, width: Int) -> [LatentTile] {
+    stride(from: 0, to: width, by: tileLatents).map { LatentTile(rows: rows, columns: $0..<min(width, $0 + tileLatents)) }
   }
 }
 

@@ -41,18 +41,11 @@ enum PNGCodec {
 
   /// Encodes 8-bit RGB with libpng's default compression.
   static func encode(_ image: RGBImage) throws -> [UInt8] {
-    var message = ShimMessage()
-    var png: UnsafeMutablePointer<UInt8>?
-    var size = 0
-    let status = image.pixels.withUnsafeBufferPointer { pixels in
-      message.buffer.withUnsafeMutableBufferPointer { text in
-        cpng_write_rgb8(
-          pixels.baseAddress, UInt32(image.width), UInt32(image.height), &png, &size, text.baseAddress, text.count)
-      }
-    }
-    guard status == CPNG_OK, let png else { throw ImageError.encoderFailed(format: .png, message: message.text) }
-    defer { cpng_free(png) }
-    return Array(UnsafeBufferPointer(start: png, count: size))
+    var png: [UInt8] = []
+    let writer = try PNGRowWriter(width: image.width, height: image.height) { png.append(contentsOf: $0) }
+    try image.pixels.withUnsafeBufferPointer { try writer.append($0) }
+    try writer.finish()
+    return png
   }
 
   /// Whether the data is a well-formed chunk sequence cut off before a

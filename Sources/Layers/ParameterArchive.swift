@@ -58,12 +58,14 @@ public struct ParameterArchive: Equatable {
       guard rank <= 8 else { throw .corrupt("tensor \(name) has rank \(rank)") }
       var shape: [Int] = []
       var total = 1
+      var overflowed = false  // sticky: a later zero dimension must not hide it (the shape's product would trap)
       for _ in 0..<rank {
         let d = Int(try reader.read(UInt32.self))
-        total = total.multipliedReportingOverflow(by: d).overflow ? Int.max : total * d
+        let (product, overflow) = total.multipliedReportingOverflow(by: d)
+        (total, overflowed) = (product, overflowed || overflow)
         shape.append(d)
       }
-      guard total <= reader.remaining / 4 else { throw .corrupt("tensor \(name) of shape \(shape) exceeds the file size") }
+      guard !overflowed, total <= reader.remaining / 4 else { throw .corrupt("tensor \(name) of shape \(shape) exceeds the file size") }
       let raw = try reader.readBytes(4 * total)
       var scalars = [Float](repeating: 0, count: total)
       raw.withUnsafeBufferPointer { r in

@@ -6,8 +6,8 @@ import Tensors
 /// Everything needed to continue a run exactly (`--resume`): the model's tensors, Adam's moments, the quantizer's
 /// running state, the random generator and the step, as one parameter archive (Docs/FORMAT.md §10). Integers are
 /// stored as float tensors of 16-bit pieces, which float32 holds exactly.
-enum Checkpoint {
-  static func serialize(_ trainer: Trainer, elapsedSeconds: Double) -> [UInt8] {
+public enum Checkpoint {
+  public static func serialize(_ trainer: Trainer, elapsedSeconds: Double) -> [UInt8] {
     var entries: [(String, Tensor)] = trainer.model.storedTensors.map { ($0.name, $0.value) }
     let c = trainer.model.configuration
     entries.append(("run.configuration", floats([c.downsampling, c.width, c.residualBlocks, c.residualHidden,
@@ -27,7 +27,7 @@ enum Checkpoint {
 
   /// Restores a trainer built with the same options from a checkpoint's bytes. Every size and value is checked
   /// before it is used: a corrupt or foreign checkpoint is refused, never trapped on.
-  static func restore(_ bytes: [UInt8], into trainer: Trainer) throws(TrainingError) -> Double {
+  public static func restore(_ bytes: [UInt8], into trainer: Trainer) throws(TrainingError) -> Double {
     let archive: ParameterArchive
     do { archive = try ParameterArchive.parse(bytes[...]) } catch { throw .badCheckpoint("\(error)") }
     let c = trainer.model.configuration

@@ -39,6 +39,12 @@ public final class ImageDataset {
     (self.images, self.paths, self.skipped, self.tooSmall) = (images, paths, skipped, tooSmall)
   }
 
+  /// Images already in memory, each at least as large as the crops that will be drawn from them.
+  public init(images: [RGBImage]) {
+    precondition(!images.isEmpty, "a dataset needs at least one image")
+    (self.images, self.paths, self.skipped, self.tooSmall) = (images, images.indices.map { "<memory \($0)>" }, [], 0)
+  }
+
   /// `count` random `crop × crop` crops, each flipped horizontally with probability ½, as `[count, crop, crop, 3]`
   /// in [-0.5, 0.5]. Everything random comes from `rng`, so a resumed run draws the same batches.
   public func batch(count: Int, crop: Int, using rng: inout SplitMix64) -> Tensor {

@@ -20,10 +20,16 @@ struct DecodeCommand: ParsableCommand {
     let bytes = try readFile(input)
     let codec = try modelOptions.loadCodec()
     let start = Date()
-    let image = try codec.decode(bytes)
-    try AtomicFile.write(try image.pngData(), to: output)
+    // The output is opened only once the file has passed every check (the first PNG bytes), and the PNG is
+    // written band by band as it is decoded.
+    var file: OutputFile?
+    let (width, height) = try codec.decodePNG(bytes) { bytes in
+      if file == nil { file = try OutputFile(path: output) }
+      try file!.write(bytes)
+    }
+    try file!.commit()
     if !quiet {
-      print("\(output): \(image.width)×\(image.height), \(String(format: "%.2f", Date().timeIntervalSince(start))) s")
+      print("\(output): \(width)×\(height), \(String(format: "%.2f", Date().timeIntervalSince(start))) s")
     }
   }
 }

@@ -1,14 +1,14 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// libFuzzer harness for the .vq parser and index-grid decoders; run it with ./run.sh SECONDS.
+// libFuzzer harness for every parser of untrusted bytes (FuzzTargets in the main package); run it with ./run.sh.
 let package = Package(
-  name: "BitstreamFuzz",
+  name: "ParserFuzz",
   dependencies: [.package(name: "vqcodec", path: "../..")],
   targets: [
     .executableTarget(
-      name: "BitstreamFuzz",
-      dependencies: [.product(name: "Bitstream", package: "vqcodec")])
+      name: "ParserFuzz",
+      dependencies: [.product(name: "FuzzTargets", package: "vqcodec")])
   ],
   swiftLanguageModes: [.v5]
 )

@@ -136,3 +136,13 @@ func archiveHeader(count: UInt32, name: String = "t", dims: [UInt32]) -> [UInt8]
   #expect(a.value.scalars == [5, 5] && b.value.scalars == [6, 6])
   #expect(ArchiveError.shapeMismatch("b", expected: [2, 1], found: [1, 2]).description == "tensor b has shape [1, 2], the model expects [2, 1]")
 }
+
+/// Found by fuzzing: dimensions whose product overflows before a zero dimension brings it back to 0 are refused,
+/// not handed to `Tensor` (whose own product would trap).
+@Test func overflowingShapeHiddenByAZeroDimensionIsRefused() {
+  var bytes = ParameterArchive.magic + [1, 0, 1, 0, 0, 0, 0, 0, 3]
+  bytes += [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0]
+  let crc = crc32Checksum(bytes[...])
+  bytes += [0, 8, 16, 24].map { UInt8(truncatingIfNeeded: crc >> $0) }
+  #expect(throws: ArchiveError.self) { try ParameterArchive.parse(bytes[...]) }
+}

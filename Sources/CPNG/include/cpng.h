@@ -27,11 +27,27 @@ cpng_status cpng_read_rgb8(const void *data, size_t size,
                            uint8_t **pixels, uint32_t *width, uint32_t *height,
                            int *had_alpha, char *message, size_t message_size);
 
-/// Encodes interleaved RGB8 as an 8-bit RGB PNG. On CPNG_OK *png is a malloc'd
-/// buffer of *png_size bytes; release it with cpng_free.
-cpng_status cpng_write_rgb8(const uint8_t *pixels, uint32_t width, uint32_t height,
-                            uint8_t **png, size_t *png_size,
-                            char *message, size_t message_size);
+/// Where an encoder's bytes go: returns 0, or an errno value that ends the encoding.
+typedef int (*cpng_sink)(void *context, const uint8_t *bytes, size_t count);
+
+typedef struct cpng_writer cpng_writer;
+
+/// Starts an 8-bit RGB PNG of width x height sent to sink(context, ...) as it is compressed, so an image can be
+/// written in bands of rows without ever being whole in memory. libpng's errors are caught here (setjmp) and
+/// returned as CPNG_FAILED with message, or with *sink_error set when the sink failed. On CPNG_OK, *writer must be
+/// passed to cpng_writer_end or cpng_writer_free.
+cpng_status cpng_writer_begin(cpng_sink sink, void *context, uint32_t width, uint32_t height,
+                              cpng_writer **writer, int *sink_error, char *message, size_t message_size);
+
+/// Compresses the next `count` rows (width*3 bytes each, top to bottom).
+cpng_status cpng_writer_rows(cpng_writer *writer, const uint8_t *rows, uint32_t count,
+                             int *sink_error, char *message, size_t message_size);
+
+/// Writes the end of the file after all height rows and frees the writer (whatever the status).
+cpng_status cpng_writer_end(cpng_writer *writer, int *sink_error, char *message, size_t message_size);
+
+/// Frees a writer that will not be finished.
+void cpng_writer_free(cpng_writer *writer);
 
 void cpng_free(void *buffer);
 

@@ -1,0 +1,34 @@
+import Foundation
+import FuzzTargets
+import Testing
+
+/// The committed seeds, by target: what libFuzzer starts from in CI (`Tests/Fuzz/run.sh`).
+private func seeds(_ target: FuzzTarget) throws -> [(name: String, bytes: [UInt8])] {
+  let folder = try #require(Bundle.module.url(forResource: "Corpus/\(target.rawValue)", withExtension: nil))
+  return try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted().map { name in
+    (name, [UInt8](try Data(contentsOf: folder.appendingPathComponent(name))))
+  }
+}
+
+/// Every seed runs through its target without trapping, and every target has seeds to start from.
+@Test(arguments: FuzzTarget.allCases)
+func seedsRunThroughTheirTarget(_ target: FuzzTarget) throws {
+  let all = try seeds(target)
+  #expect(all.count >= 2, "\(target) has \(all.count) seeds")
+  for seed in all { target.run(seed.bytes) }
+}
+
+/// The seeds are valid files (so mutations start inside the format, past its checksums), and each one, cut short
+/// or with a byte flipped, still only throws.
+@Test(arguments: FuzzTarget.allCases)
+func seedsAreValidAndTheirDamageIsRefused(_ target: FuzzTarget) throws {
+  for seed in try seeds(target) {
+    #expect(target.accepts(seed.bytes), "\(target) seed \(seed.name) is refused")
+    for cut in [0, 1, seed.bytes.count / 2, seed.bytes.count - 1] { target.run(Array(seed.bytes.prefix(cut))) }
+    for position in stride(from: 0, to: seed.bytes.count, by: max(1, seed.bytes.count / 64)) {
+      var damaged = seed.bytes
+      damaged[position] ^= 0x5A
+      target.run(damaged)
+    }
+  }
+}
