@@ -60,78 +60,91 @@ static void cmyk_to_rgb(const uint8_t *cmyk, uint8_t *rgb, size_t pixel_count, i
   }
 }
 
-cjpeg_status cjpeg_read_rgb8(const void *data, size_t size,
-                             uint32_t max_side, uint64_t max_pixels,
-                             uint8_t **pixels, uint32_t *width, uint32_t *height,
-                             char *message, size_t message_size) {
-  *pixels = NULL;
-  *width = 0;
-  *height = 0;
-
+struct cjpeg_reader {
   struct jpeg_decompress_struct cinfo;
   shim_error_manager errors;
-  install_error_manager(&errors, message, message_size);
-  cinfo.err = &errors.base;
-  // Locals changed after setjmp must be volatile to survive the longjmp.
-  uint8_t *volatile buffer = NULL;
-  uint8_t *volatile row = NULL;
+  int is_cmyk;
+};
 
-  if (setjmp(errors.escape)) {
-    int truncated = errors.hit_end_of_data;
-    jpeg_destroy_decompress(&cinfo);
-    free(buffer);
-    free(row);
-    return truncated ? CJPEG_TRUNCATED : CJPEG_FAILED;
-  }
-  jpeg_create_decompress(&cinfo);
-  jpeg_mem_src(&cinfo, (const unsigned char *)data, (unsigned long)size);
-  jpeg_read_header(&cinfo, TRUE);
-  if (errors.hit_end_of_data) {
-    jpeg_destroy_decompress(&cinfo);
-    return CJPEG_TRUNCATED;
-  }
-  *width = cinfo.image_width;
-  *height = cinfo.image_height;
-  if (cinfo.image_width > max_side || cinfo.image_height > max_side ||
-      (uint64_t)cinfo.image_width * cinfo.image_height > max_pixels) {
-    jpeg_destroy_decompress(&cinfo);
-    return CJPEG_TOO_LARGE;
-  }
+void cjpeg_read_free(cjpeg_reader *reader) {
+  if (reader == NULL) return;
+  jpeg_destroy_decompress(&reader->cinfo);
+  free(reader);
+}
 
-  int is_cmyk = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
-  cinfo.out_color_space = is_cmyk ? JCS_CMYK : JCS_RGB;  // grayscale expands to RGB
-  jpeg_start_decompress(&cinfo);
-
-  size_t pixel_count = (size_t)cinfo.output_width * cinfo.output_height;
-  size_t row_samples = (size_t)cinfo.output_width * cinfo.output_components;
-  buffer = malloc(pixel_count * 3);
-  if (is_cmyk) row = malloc(row_samples);
-  if (buffer == NULL || (is_cmyk && row == NULL)) {
-    jpeg_destroy_decompress(&cinfo);
-    free(buffer);
-    free(row);
+cjpeg_status cjpeg_read_begin(const void *data, size_t size, uint32_t max_side, uint64_t max_pixels,
+                              cjpeg_reader **out, uint32_t *width, uint32_t *height,
+                              char *message, size_t message_size) {
+  *out = NULL;
+  *width = 0;
+  *height = 0;
+  cjpeg_reader *reader = calloc(1, sizeof *reader);
+  if (reader == NULL) {
     copy_message(message, message_size, "out of memory");
     return CJPEG_NO_MEMORY;
   }
-  while (cinfo.output_scanline < cinfo.output_height) {
-    size_t y = cinfo.output_scanline;
-    uint8_t *target = buffer + y * cinfo.output_width * 3;
-    JSAMPROW rows[1] = {is_cmyk ? row : target};
-    jpeg_read_scanlines(&cinfo, rows, 1);
-    if (is_cmyk) cmyk_to_rgb(row, target, cinfo.output_width, cinfo.saw_Adobe_marker);
+  install_error_manager(&reader->errors, message, message_size);
+  reader->cinfo.err = &reader->errors.base;
+  if (setjmp(reader->errors.escape)) {
+    int truncated = reader->errors.hit_end_of_data;
+    cjpeg_read_free(reader);
+    return truncated ? CJPEG_TRUNCATED : CJPEG_FAILED;
+  }
+  jpeg_create_decompress(&reader->cinfo);
+  jpeg_mem_src(&reader->cinfo, (const unsigned char *)data, (unsigned long)size);
+  jpeg_read_header(&reader->cinfo, TRUE);
+  if (reader->errors.hit_end_of_data) {
+    cjpeg_read_free(reader);
+    return CJPEG_TRUNCATED;
+  }
+  *width = reader->cinfo.image_width;
+  *height = reader->cinfo.image_height;
+  if (reader->cinfo.image_width > max_side || reader->cinfo.image_height > max_side ||
+      (uint64_t)reader->cinfo.image_width * reader->cinfo.image_height > max_pixels) {
+    cjpeg_read_free(reader);
+    return CJPEG_TOO_LARGE;
+  }
+  reader->is_cmyk = reader->cinfo.jpeg_color_space == JCS_CMYK || reader->cinfo.jpeg_color_space == JCS_YCCK;
+  reader->cinfo.out_color_space = reader->is_cmyk ? JCS_CMYK : JCS_RGB;  // grayscale expands to RGB
+  *out = reader;
+  return CJPEG_OK;
+}
+
+cjpeg_status cjpeg_read_finish(cjpeg_reader *reader, uint8_t *pixels, char *message, size_t message_size) {
+  struct jpeg_decompress_struct *cinfo = &reader->cinfo;
+  reader->errors.message = message;
+  reader->errors.message_size = message_size;
+  // Locals changed after setjmp must be volatile to survive the longjmp.
+  uint8_t *volatile row = NULL;
+  if (setjmp(reader->errors.escape)) {
+    int truncated = reader->errors.hit_end_of_data;
+    cjpeg_read_free(reader);
+    free(row);
+    return truncated ? CJPEG_TRUNCATED : CJPEG_FAILED;
+  }
+  jpeg_start_decompress(cinfo);
+  if (reader->is_cmyk) {
+    row = malloc((size_t)cinfo->output_width * cinfo->output_components);
+    if (row == NULL) {
+      cjpeg_read_free(reader);
+      copy_message(message, message_size, "out of memory");
+      return CJPEG_NO_MEMORY;
+    }
+  }
+  while (cinfo->output_scanline < cinfo->output_height) {
+    size_t y = cinfo->output_scanline;
+    uint8_t *target = pixels + y * cinfo->output_width * 3;
+    JSAMPROW rows[1] = {reader->is_cmyk ? row : target};
+    jpeg_read_scanlines(cinfo, rows, 1);
+    if (reader->is_cmyk) cmyk_to_rgb(row, target, cinfo->output_width, cinfo->saw_Adobe_marker);
   }
   // A missing EOI counts as truncation too: for a progressive file, data that
   // stops between scans looks the same, and it cannot be told apart cheaply.
-  jpeg_finish_decompress(&cinfo);
-  int truncated = errors.hit_end_of_data;
-  jpeg_destroy_decompress(&cinfo);
+  jpeg_finish_decompress(cinfo);
+  int truncated = reader->errors.hit_end_of_data;
+  cjpeg_read_free(reader);
   free(row);
-  if (truncated) {
-    free(buffer);
-    return CJPEG_TRUNCATED;
-  }
-  *pixels = buffer;
-  return CJPEG_OK;
+  return truncated ? CJPEG_TRUNCATED : CJPEG_OK;
 }
 
 // A destination that grows one malloc'd buffer. jpeg_mem_dest is not used

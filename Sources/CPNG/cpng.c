@@ -28,11 +28,21 @@ static void drop_alpha(uint8_t *rgba, size_t pixel_count) {
   }
 }
 
-cpng_status cpng_read_rgb8(const void *data, size_t size,
-                           uint32_t max_side, uint64_t max_pixels,
-                           uint8_t **pixels, uint32_t *width, uint32_t *height,
-                           int *had_alpha, char *message, size_t message_size) {
-  *pixels = NULL;
+struct cpng_reader {
+  png_image image;
+  size_t pixel_count;
+};
+
+void cpng_read_free(cpng_reader *reader) {
+  if (reader == NULL) return;
+  png_image_free(&reader->image);
+  free(reader);
+}
+
+cpng_status cpng_read_begin(const void *data, size_t size, uint32_t max_side, uint64_t max_pixels,
+                            cpng_reader **out, uint32_t *width, uint32_t *height, int *had_alpha,
+                            char *message, size_t message_size) {
+  *out = NULL;
   *width = 0;
   *height = 0;
   *had_alpha = 0;
@@ -50,45 +60,45 @@ cpng_status cpng_read_rgb8(const void *data, size_t size,
     }
   }
 
-  png_image image;
-  memset(&image, 0, sizeof image);
-  image.version = PNG_IMAGE_VERSION;
-  if (!png_image_begin_read_from_memory(&image, data, size)) {
-    copy_message(message, message_size, image.message);
-    png_image_free(&image);
-    return CPNG_FAILED;
-  }
-  *width = image.width;
-  *height = image.height;
-  if (!within_bounds(image.width, image.height, max_side, max_pixels)) {
-    png_image_free(&image);
-    return CPNG_TOO_LARGE;
-  }
-
-  *had_alpha = (image.format & PNG_FORMAT_FLAG_ALPHA) != 0;
-  // Reading with alpha and discarding it keeps the stored colours; asking the
-  // simplified API for RGB instead would composite onto a background.
-  image.format = *had_alpha ? PNG_FORMAT_RGBA : PNG_FORMAT_RGB;
-  // Without this flag 16-bit data is assumed linear and gamma-encoded on the
-  // way to 8 bits; treating it as sRGB gives the plain round(v / 257).
-  image.flags |= PNG_IMAGE_FLAG_16BIT_sRGB;
-
-  size_t channels = *had_alpha ? 4 : 3;
-  size_t pixel_count = (size_t)image.width * image.height;
-  uint8_t *buffer = malloc(pixel_count * channels);
-  if (buffer == NULL) {
-    png_image_free(&image);
+  cpng_reader *reader = calloc(1, sizeof *reader);
+  if (reader == NULL) {
     copy_message(message, message_size, "out of memory");
     return CPNG_NO_MEMORY;
   }
-  if (!png_image_finish_read(&image, NULL, buffer, 0, NULL)) {
-    copy_message(message, message_size, image.message);
-    png_image_free(&image);
-    free(buffer);
+  reader->image.version = PNG_IMAGE_VERSION;
+  if (!png_image_begin_read_from_memory(&reader->image, data, size)) {
+    copy_message(message, message_size, reader->image.message);
+    cpng_read_free(reader);
     return CPNG_FAILED;
   }
-  if (*had_alpha) drop_alpha(buffer, pixel_count);
-  *pixels = buffer;
+  *width = reader->image.width;
+  *height = reader->image.height;
+  if (!within_bounds(reader->image.width, reader->image.height, max_side, max_pixels)) {
+    cpng_read_free(reader);
+    return CPNG_TOO_LARGE;
+  }
+
+  *had_alpha = (reader->image.format & PNG_FORMAT_FLAG_ALPHA) != 0;
+  // Reading with alpha and discarding it keeps the stored colours; asking the
+  // simplified API for RGB instead would composite onto a background.
+  reader->image.format = *had_alpha ? PNG_FORMAT_RGBA : PNG_FORMAT_RGB;
+  // Without this flag 16-bit data is assumed linear and gamma-encoded on the
+  // way to 8 bits; treating it as sRGB gives the plain round(v / 257).
+  reader->image.flags |= PNG_IMAGE_FLAG_16BIT_sRGB;
+  reader->pixel_count = (size_t)reader->image.width * reader->image.height;
+  *out = reader;
+  return CPNG_OK;
+}
+
+cpng_status cpng_read_finish(cpng_reader *reader, uint8_t *pixels, char *message, size_t message_size) {
+  int had_alpha = (reader->image.format & PNG_FORMAT_FLAG_ALPHA) != 0;
+  if (!png_image_finish_read(&reader->image, NULL, pixels, 0, NULL)) {
+    copy_message(message, message_size, reader->image.message);
+    cpng_read_free(reader);
+    return CPNG_FAILED;
+  }
+  if (had_alpha) drop_alpha(pixels, reader->pixel_count);
+  cpng_read_free(reader);
   return CPNG_OK;
 }
 

@@ -5,32 +5,35 @@ enum JPEGCodec {
   /// Decodes baseline or progressive JPEG; grayscale expands to R = G = B and
   /// CMYK/YCCK is converted with the Adobe (inverted) convention when the
   /// file carries an Adobe marker.
+  /// The pixels are decoded straight into the image's own array: a huge image is in memory once, not twice.
   static func decode(_ data: [UInt8], name: String) throws -> DecodedImage {
-    var message = ShimMessage()
-    var pixels: UnsafeMutablePointer<UInt8>?
-    var width: UInt32 = 0
-    var height: UInt32 = 0
-    let status = data.withUnsafeBytes { bytes in
-      message.buffer.withUnsafeMutableBufferPointer { text in
-        cjpeg_read_rgb8(
+    try data.withUnsafeBytes { bytes in
+      var message = ShimMessage()
+      var reader: OpaquePointer?
+      var (width, height): (UInt32, UInt32) = (0, 0)
+      let status = message.buffer.withUnsafeMutableBufferPointer { text in
+        cjpeg_read_begin(
           bytes.baseAddress, bytes.count, UInt32(RGBImage.maximumSide), UInt64(RGBImage.maximumPixelCount),
-          &pixels, &width, &height, text.baseAddress, text.count)
+          &reader, &width, &height, text.baseAddress, text.count)
       }
-    }
-    switch status {
-    case CJPEG_OK:
-      guard let pixels else { preconditionFailure("cjpeg_read_rgb8 returned OK without pixels") }
-      defer { cjpeg_free(pixels) }
+      guard status == CJPEG_OK else { throw failure(status, name: name, width: width, height: height, message: message) }
       let count = Int(width) * Int(height) * 3
-      let image = RGBImage(
-        width: Int(width), height: Int(height), pixels: Array(UnsafeBufferPointer(start: pixels, count: count)))
-      return DecodedImage(image: image, droppedAlpha: false, format: .jpeg)
-    case CJPEG_TOO_LARGE:
-      throw ImageError.tooLarge(path: name, width: Int(width), height: Int(height))
-    case CJPEG_TRUNCATED:
-      throw ImageError.truncated(path: name, format: .jpeg)
-    default:
-      throw ImageError.decoderFailed(path: name, format: .jpeg, message: message.text)
+      let pixels = try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+        let finished = message.buffer.withUnsafeMutableBufferPointer { text in
+          cjpeg_read_finish(reader, buffer.baseAddress, text.baseAddress, text.count)
+        }
+        guard finished == CJPEG_OK else { throw failure(finished, name: name, width: width, height: height, message: message) }
+        initialized = count
+      }
+      return DecodedImage(image: RGBImage(width: Int(width), height: Int(height), pixels: pixels), droppedAlpha: false, format: .jpeg)
+    }
+  }
+
+  private static func failure(_ status: cjpeg_status, name: String, width: UInt32, height: UInt32, message: ShimMessage) -> ImageError {
+    switch status {
+    case CJPEG_TOO_LARGE: .tooLarge(path: name, width: Int(width), height: Int(height))
+    case CJPEG_TRUNCATED: .truncated(path: name, format: .jpeg)
+    default: .decoderFailed(path: name, format: .jpeg, message: message.text)
     }
   }
 

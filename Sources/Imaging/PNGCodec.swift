@@ -1,42 +1,48 @@
 import CPNG
 
-/// PNG decoding and encoding through the CPNG shim (libpng's simplified API).
+/// PNG decoding (libpng's simplified API) and encoding (row by row, `PNGRowWriter`) through the CPNG shim.
 enum PNGCodec {
   /// Decodes any PNG libpng reads (1–16 bit; gray, gray+alpha, RGB, RGBA,
   /// palette, tRNS, Adam7) to RGB8. 16-bit samples become round(v / 257).
   /// Data that ends before a complete IEND chunk is `.truncated`, even when
   /// libpng had every pixel: the JPEG reader cannot tell a lost EOI from a
   /// cut between progressive scans, so both formats apply the same rule.
+  /// The pixels are decoded straight into the image's own array: a huge image is in memory once, not twice.
   static func decode(_ data: [UInt8], name: String) throws -> DecodedImage {
-    var message = ShimMessage()
-    var pixels: UnsafeMutablePointer<UInt8>?
-    var width: UInt32 = 0
-    var height: UInt32 = 0
-    var hadAlpha: Int32 = 0
-    let status = data.withUnsafeBytes { bytes in
-      message.buffer.withUnsafeMutableBufferPointer { text in
-        cpng_read_rgb8(
+    try data.withUnsafeBytes { bytes in
+      var message = ShimMessage()
+      var reader: OpaquePointer?
+      var (width, height): (UInt32, UInt32) = (0, 0)
+      var hadAlpha: Int32 = 0
+      let status = message.buffer.withUnsafeMutableBufferPointer { text in
+        cpng_read_begin(
           bytes.baseAddress, bytes.count, UInt32(RGBImage.maximumSide), UInt64(RGBImage.maximumPixelCount),
-          &pixels, &width, &height, &hadAlpha, text.baseAddress, text.count)
+          &reader, &width, &height, &hadAlpha, text.baseAddress, text.count)
       }
-    }
-    switch status {
-    case CPNG_OK:
-      guard let pixels else { preconditionFailure("cpng_read_rgb8 returned OK without pixels") }
-      defer { cpng_free(pixels) }
+      switch status {
+      case CPNG_OK: break
+      case CPNG_TOO_LARGE: throw ImageError.tooLarge(path: name, width: Int(width), height: Int(height))
+      default: throw failure(data, name: name, message: message)
+      }
+      // RGBA is read whole and compacted to RGB in place, so the array's capacity keeps the alpha's quarter.
+      let count = Int(width) * Int(height)
+      let pixels = try [UInt8](unsafeUninitializedCapacity: count * (hadAlpha != 0 ? 4 : 3)) { buffer, initialized in
+        let finished = message.buffer.withUnsafeMutableBufferPointer { text in
+          cpng_read_finish(reader, buffer.baseAddress, text.baseAddress, text.count)
+        }
+        guard finished == CPNG_OK else { throw failure(data, name: name, message: message) }
+        initialized = count * 3
+      }
       if endsBeforeIEND(data) { throw ImageError.truncated(path: name, format: .png) }
-      let count = Int(width) * Int(height) * 3
-      let image = RGBImage(
-        width: Int(width), height: Int(height), pixels: Array(UnsafeBufferPointer(start: pixels, count: count)))
+      let image = RGBImage(width: Int(width), height: Int(height), pixels: pixels)
       return DecodedImage(image: image, droppedAlpha: hadAlpha != 0, format: .png)
-    case CPNG_TOO_LARGE:
-      throw ImageError.tooLarge(path: name, width: Int(width), height: Int(height))
-    default:
-      // libpng's messages for cut-off data vary by where the cut falls, so
-      // truncation is decided from the chunk structure instead.
-      if endsBeforeIEND(data) { throw ImageError.truncated(path: name, format: .png) }
-      throw ImageError.decoderFailed(path: name, format: .png, message: message.text)
     }
+  }
+
+  /// libpng's messages for cut-off data vary by where the cut falls, so truncation is decided from the chunk
+  /// structure instead.
+  private static func failure(_ data: [UInt8], name: String, message: ShimMessage) -> ImageError {
+    endsBeforeIEND(data) ? .truncated(path: name, format: .png) : .decoderFailed(path: name, format: .png, message: message.text)
   }
 
   /// Encodes 8-bit RGB with libpng's default compression.

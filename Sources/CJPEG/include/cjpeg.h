@@ -13,15 +13,22 @@ typedef enum {
   CJPEG_NO_MEMORY = 4,
 } cjpeg_status;
 
-/// Decodes a baseline or progressive JPEG (grayscale, YCbCr/RGB, CMYK/YCCK)
-/// into interleaved RGB8, row-major. The header is read first; if a side
-/// exceeds max_side or width*height exceeds max_pixels the call fails with
-/// CJPEG_TOO_LARGE before any pixel buffer is allocated. On CJPEG_OK *pixels
-/// is a malloc'd buffer of width*height*3 bytes; release it with cjpeg_free.
-cjpeg_status cjpeg_read_rgb8(const void *data, size_t size,
-                             uint32_t max_side, uint64_t max_pixels,
-                             uint8_t **pixels, uint32_t *width, uint32_t *height,
-                             char *message, size_t message_size);
+typedef struct cjpeg_reader cjpeg_reader;
+
+/// Reads a baseline or progressive JPEG's header, so the caller can allocate width*height*3 bytes for the pixels.
+/// Grayscale expands to RGB; CMYK/YCCK converts to RGB. If width > max_side, height > max_side or width*height >
+/// max_pixels the call fails with CJPEG_TOO_LARGE (width and height set) before any pixel buffer is allocated.
+/// data must stay valid until cjpeg_read_finish or cjpeg_read_free. On CJPEG_OK, *reader must go to one of them.
+cjpeg_status cjpeg_read_begin(const void *data, size_t size, uint32_t max_side, uint64_t max_pixels,
+                              cjpeg_reader **reader, uint32_t *width, uint32_t *height,
+                              char *message, size_t message_size);
+
+/// Decodes into pixels (interleaved RGB8, row-major, width*height*3 bytes) and frees the reader. Data that ends
+/// early, or without an EOI marker, is CJPEG_TRUNCATED.
+cjpeg_status cjpeg_read_finish(cjpeg_reader *reader, uint8_t *pixels, char *message, size_t message_size);
+
+/// Frees a reader that will not be finished.
+void cjpeg_read_free(cjpeg_reader *reader);
 
 /// Encodes interleaved samples with `components` channels: 1 (grayscale),
 /// 3 (RGB, stored as YCbCr with 4:2:0 chroma) or 4 (CMYK, Adobe-inverted as

@@ -12,20 +12,25 @@ typedef enum {
   CPNG_NO_MEMORY = 3,
 } cpng_status;
 
-/// Decodes any PNG libpng reads into interleaved RGB8, row-major.
-/// - The header is read first; if width > max_side, height > max_side or
-///   width*height > max_pixels the call fails with CPNG_TOO_LARGE before any
-///   pixel buffer is allocated.
-/// - Alpha (an alpha channel or tRNS) is dropped without compositing and
-///   reported through had_alpha.
-/// - 16-bit samples without gAMA/sRGB are taken as sRGB-encoded, so they
-///   reduce to round(v / 257) rather than being gamma converted.
-/// On CPNG_OK *pixels is a malloc'd buffer of width*height*3 bytes; release it
-/// with cpng_free. On failure *pixels is NULL and message holds a reason.
-cpng_status cpng_read_rgb8(const void *data, size_t size,
-                           uint32_t max_side, uint64_t max_pixels,
-                           uint8_t **pixels, uint32_t *width, uint32_t *height,
-                           int *had_alpha, char *message, size_t message_size);
+typedef struct cpng_reader cpng_reader;
+
+/// Reads the header of any PNG libpng reads (1-16 bit; gray, gray+alpha, RGB, RGBA, palette, tRNS, Adam7), so the
+/// caller can allocate the pixels: width*height*4 bytes when *had_alpha, width*height*3 otherwise.
+/// - IHDR is checked first: if width > max_side, height > max_side or width*height > max_pixels the call fails
+///   with CPNG_TOO_LARGE before anything is allocated.
+/// - data must stay valid until cpng_read_finish or cpng_read_free.
+/// On CPNG_OK, *reader must go to cpng_read_finish or cpng_read_free.
+cpng_status cpng_read_begin(const void *data, size_t size, uint32_t max_side, uint64_t max_pixels,
+                            cpng_reader **reader, uint32_t *width, uint32_t *height, int *had_alpha,
+                            char *message, size_t message_size);
+
+/// Decodes into pixels as interleaved RGB8, row-major, width*height*3 bytes (the buffer is the size
+/// cpng_read_begin asked for: alpha is read, then dropped without compositing). 16-bit samples without gAMA/sRGB
+/// are taken as sRGB-encoded, so they reduce to round(v / 257) rather than being gamma converted. Frees the reader.
+cpng_status cpng_read_finish(cpng_reader *reader, uint8_t *pixels, char *message, size_t message_size);
+
+/// Frees a reader that will not be finished.
+void cpng_read_free(cpng_reader *reader);
 
 /// Where an encoder's bytes go: returns 0, or an errno value that ends the encoding.
 typedef int (*cpng_sink)(void *context, const uint8_t *bytes, size_t count);
