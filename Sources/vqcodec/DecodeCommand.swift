@@ -29,7 +29,7 @@ struct DecodeCommand: ParsableCommand {
     }
     try file!.commit()
     if !quiet {
-      print("\(output): \(width)×\(height), \(String(format: "%.2f", Date().timeIntervalSince(start))) s")
+      print("\(output): \(width)×\(height), \(String(format: "%.2f", Date().timeIntervalSince(start))) s, \(peakMemoryText())")
     }
   }
 }
