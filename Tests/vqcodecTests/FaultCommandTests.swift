@@ -127,3 +127,33 @@ func infoJSONEscapesModelNotes(_ notes: String) throws {
     #expect(json["notes"] as? String == notes)
   }
 }
+
+/// Ctrl-C (SIGINT) mid-run: the step finishes, the model and a checkpoint are written, the exit is clean, and
+/// `--resume` continues from that step.
+@Test func ctrlCSavesACheckpointThatResumes() throws {
+  let folder = try trainingFolder()
+  defer { folder.remove() }
+  let binary = try #require(VQCodecBinary.url)
+  let process = Process()
+  process.executableURL = binary
+  process.arguments = ["train", "images", "--out", "m.vqm", "--steps", "1000000", "--log-every", "1"] + tinyRun
+  process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
+  process.standardOutput = FileHandle.nullDevice
+  process.standardError = FileHandle.nullDevice
+  try process.run()
+  let deadline = Date().addingTimeInterval(120)
+  while (FileManager.default.contents(atPath: folder.file("m.vqm.log.jsonl"))?.count ?? 0) == 0 && Date() < deadline {
+    Thread.sleep(forTimeInterval: 0.05)
+  }
+  process.interrupt()
+  process.waitUntilExit()
+  #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+  let info = try vqcodec(["info", "m.vqm", "--json"], in: folder.path)
+  let json = try #require(try JSONSerialization.jsonObject(with: Data(info.stdout.utf8)) as? [String: Any])
+  let steps = try #require((json["notes"] as? [String: Any])?["trained_steps"] as? Int)
+  #expect(steps >= 1 && steps < 1_000_000)
+  let resumed = try vqcodec(
+    ["train", "images", "--out", "m.vqm", "--steps", "\(steps + 1)", "--resume", "m.vqm.ckpt"] + tinyRun, in: folder.path)
+  #expect(resumed.status == 0, "stderr: \(resumed.stderr)")
+  #expect(resumed.stderr.contains("resumed at step \(steps)"))
+}
