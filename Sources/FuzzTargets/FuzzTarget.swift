@@ -27,7 +27,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case .vq: Self.withAndWithoutTrailingCRC(bytes, Self.parseAndDecodeVQ)
     case .model: Self.withAndWithoutTrailingCRC(bytes, Self.parseAndUseModel)
     case .archive: Self.withAndWithoutTrailingCRC(bytes) { _ = try? ParameterArchive.parse($0[...]) }
-    case .checkpoint: Self.withAndWithoutTrailingCRC(bytes) { _ = try? Checkpoint.restore($0, into: Self.trainer) }
+    case .checkpoint: Self.withAndWithoutTrailingCRC(bytes) { _ = try? Checkpoint.restore($0, into: Self.makeTrainer()) }
     case .png:
       _ = try? ImageFile.decode(data: bytes)
       _ = try? ImageFile.decode(data: PNGChunks.withCorrectCRCs(bytes))
@@ -41,7 +41,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case .vq: (try? VQContainer.parse(bytes)) != nil
     case .model: (try? ModelFile.parse(bytes)) != nil
     case .archive: (try? ParameterArchive.parse(bytes[...])) != nil
-    case .checkpoint: (try? Checkpoint.restore(bytes, into: Self.trainer)) != nil
+    case .checkpoint: (try? Checkpoint.restore(bytes, into: Self.makeTrainer())) != nil
     case .png, .jpeg: (try? ImageFile.decode(data: bytes)) != nil
     }
   }
@@ -50,15 +50,16 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
   public static let seedConfiguration = ModelConfiguration(
     downsampling: 2, width: 8, residualBlocks: 0, residualHidden: 1, latentDimension: 2, codebookSize: 4, stages: 2)
 
-  /// A trainer as `vqcodec train --preset` of `seedConfiguration` builds it, for checkpoints to restore into.
-  nonisolated(unsafe) static let trainer: Trainer = {
+  /// A fresh trainer as `vqcodec train` builds one for `seedConfiguration`, for a checkpoint to restore into (a
+  /// few thousand floats: cheap enough per input, and no state shared between inputs or tests).
+  public static func makeTrainer() -> Trainer {
     var options = TrainingOptions(configuration: seedConfiguration)
     (options.batch, options.crop) = (1, 8)
     var rng = SplitMix64(seed: 0)
     let model = VQModel(seedConfiguration, estimator: options.estimator, options: options.quantizer, using: &rng)
     let image = RGBImage(width: 8, height: 8, pixels: (0..<192).map { UInt8($0) })
     return Trainer(options: options, model: model, dataset: ImageDataset(images: [image]))
-  }()
+  }
 
   private static func withAndWithoutTrailingCRC(_ bytes: [UInt8], _ body: ([UInt8]) -> Void) {
     body(bytes)

@@ -24,7 +24,7 @@ func writeSeeds() throws {
   try write(ParameterArchive(entries: []).serialize(), "archive/empty.vqpa")
   try write(ParameterArchive(entries: [("a", Tensor(shape: [2, 3], scalars: [1, -2, 3.5, 0, .leastNormalMagnitude, 7])),
                                        ("b.c", Tensor(shape: [], scalars: [0.25]))]).serialize(), "archive/two.vqpa")
-  let trainer = FuzzTarget.trainer
+  let trainer = FuzzTarget.makeTrainer()
   try write(Checkpoint.serialize(trainer, elapsedSeconds: 0), "checkpoint/step-0.ckpt")
   _ = try trainer.trainStep()
   try write(Checkpoint.serialize(trainer, elapsedSeconds: 1.5), "checkpoint/step-1.ckpt")
