@@ -20,7 +20,8 @@ enum ContextModelCoder {
         candidates.gather(from: indices, width: width, position: position, x: x, y: y, previousStage: previousStage)
         var isResolved = false
         for slot in candidates.values.indices {
-          if codebookSize - slot == 1 { isResolved = true; break }  // only this candidate is left: implied
+          // Only this candidate is left: implied.
+          if codebookSize - slot == 1 { isResolved = true; break }
           let isHit = index == candidates.values[slot]
           encoder.encode(bit: isHit, with: &flags[candidates.contexts[slot]])
           if isHit { isResolved = true; break }

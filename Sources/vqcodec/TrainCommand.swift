@@ -96,7 +96,7 @@ struct TrainCommand: ParsableCommand {
     let session = try TrainingSession(trainer: trainer, modelPath: out, validationImages: validationImages, resumeFrom: resume)
     if resume != nil { progress.note("resumed at step \(trainer.step)") }
     let stop = InterruptFlag()
-    try session.run(shouldStop: { stop.isSet }) { progress.show($0) }
+    try session.run(shouldStop: { stop.isSet }, report: { progress.show($0) })
     progress.finish()
     if stop.isSet { progress.note("interrupted: checkpoint written to \(session.checkpointPath); continue with --resume") }
     progress.note("model written to \(out) (metrics: \(session.logPath))")

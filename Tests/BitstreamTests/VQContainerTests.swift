@@ -117,7 +117,8 @@ func parseError(_ bytes: [UInt8]) -> FormatError {
     Issue.record("expected \(field) out of range, got \(error)", sourceLocation: sourceLocation)
   }
   expectField("width") { setUInt16(0, at: 22, in: &$0) }
-  expectField("height") { setUInt16(65535, at: 22, in: &$0); setUInt16(65535, at: 24, in: &$0) }  // huge
+  // Huge.
+  expectField("height") { setUInt16(65535, at: 22, in: &$0); setUInt16(65535, at: 24, in: &$0) }
   expectField("channels") { $0[26] = 2 }
   expectField("downsamplingFactor") { $0[27] = 0 }
   expectField("downsamplingFactor") { $0[27] = 65 }

@@ -167,7 +167,8 @@ func configurationOutOfRangeThrows(offset: Int, size: Int, value: UInt64) {
 /// of codebooks alone) must be refused from the sizes of what it stores, before any layer is allocated.
 @Test(.timeLimit(.minutes(1))) func hugeArchitectureWithSmallWeightsIsRefusedBeforeAllocating() {
   var rng = SplitMix64(seed: 4)
-  var bytes = ModelFile.serialize(VQModel(microConfiguration, using: &rng))  // no prior: the prior check cannot catch it
+  // No prior: the prior check cannot catch it.
+  var bytes = ModelFile.serialize(VQModel(microConfiguration, using: &rng))
   for (offset, size, value): (Int, Int, UInt64) in [
     (VQMOffset.downsampling, 2, 16), (VQMOffset.width, 2, 1024), (VQMOffset.residualBlocks, 2, 16),
     (VQMOffset.residualHidden, 2, 1024), (VQMOffset.latentDimension, 2, 1024), (VQMOffset.codebookSize, 4, 65536),

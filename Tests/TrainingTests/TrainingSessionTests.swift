@@ -85,13 +85,13 @@ func resumingGivesTheSameModelAsTrainingInOneGo(estimator: Estimator) throws {
   let session = try TrainingSession(trainer: trainer, modelPath: folder.file("m.vqm"),
                                     validationImages: [testImage(width: 13, height: 9, seed: 5)])
   var events: [String] = []
-  try session.run(shouldStop: { false }) { event in
+  try session.run(shouldStop: { false }, report: { event in
     switch event {
     case .step(let m, _, let total): events.append("step \(m.step)/\(total ?? 0)")
     case .validation(let step, let v): events.append("validation \(step)"); #expect(v.psnr.isFinite)
     case .saved(_, let step): events.append("saved \(step)")
     }
-  }
+  })
   #expect(events == ["step 1/2", "step 2/2", "validation 2", "saved 2"])
   let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: folder.file("m.vqm"))))
   let (model, notes) = try ModelFile.parse(bytes)
