@@ -32,12 +32,16 @@ let package = Package(
     .target(
       name: "DefaultModel", path: "Samples", exclude: ["Images"], sources: ["DefaultModel.swift"],
       resources: [.copy("default.vqm")]),
-    .target(name: "Training", dependencies: ["Codec", "Imaging", "Quantizers", .product(name: "Numerics", package: "swift-numerics")]),
+    .target(
+      name: "Training",
+      dependencies: ["Codec", "Imaging", "Quantizers", .product(name: "Numerics", package: "swift-numerics")]),
 
     // MARK: - Executable
     .executableTarget(
       name: "vqcodec",
-      dependencies: ["Codec", "Training", "DefaultModel", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+      dependencies: [
+        "Codec", "Training", "DefaultModel", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
 
     // MARK: - Tests
     .target(name: "FuzzTargets", dependencies: ["Bitstream", "Codec", "Imaging", "Layers", "Tensors", "Training"]),

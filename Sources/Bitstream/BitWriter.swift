@@ -2,7 +2,7 @@
 public struct BitWriter {
   public private(set) var bytes: [UInt8] = []
   private var pending: UInt64 = 0  // bits not yet written out, right-aligned
-  private var pendingCount = 0     // always < 8 between calls
+  private var pendingCount = 0  // always < 8 between calls
 
   public init() {}
 

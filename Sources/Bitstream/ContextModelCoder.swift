@@ -21,15 +21,22 @@ enum ContextModelCoder {
         var isResolved = false
         for slot in candidates.values.indices {
           // Only this candidate is left: implied.
-          if codebookSize - slot == 1 { isResolved = true; break }
+          if codebookSize - slot == 1 {
+            isResolved = true
+            break
+          }
           let isHit = index == candidates.values[slot]
           encoder.encode(bit: isHit, with: &flags[candidates.contexts[slot]])
-          if isHit { isResolved = true; break }
+          if isHit {
+            isResolved = true
+            break
+          }
         }
         if isResolved { continue }
         let excluded = candidates.sortedValues
         if codebookSize - excluded.count > 1 {
-          var excludedTotal: UInt32 = 0, excludedBelow: UInt32 = 0
+          var excludedTotal: UInt32 = 0
+          var excludedBelow: UInt32 = 0
           for value in excluded {
             let frequency = symbols.frequencies[Int(value)]
             excludedTotal += frequency
@@ -62,7 +69,10 @@ enum ContextModelCoder {
         candidates.gather(from: indices, width: width, position: position, x: x, y: y, previousStage: previousStage)
         var decoded: UInt16? = nil
         for slot in candidates.values.indices {
-          if codebookSize - slot == 1 { decoded = candidates.values[slot]; break }
+          if codebookSize - slot == 1 {
+            decoded = candidates.values[slot]
+            break
+          }
           if try decoder.decodeBit(with: &flags[candidates.contexts[slot]]) {
             decoded = candidates.values[slot]
             break

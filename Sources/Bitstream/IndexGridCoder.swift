@@ -14,11 +14,14 @@ public enum IndexGridCoder {
     priorCounts: [UInt32]? = nil, previousStage: [UInt16]? = nil
   ) -> StagePayload {
     var best = StagePayload(
-      coder: .fixedWidth, bytes: encode(indices, height: height, width: width, codebookSize: codebookSize,
+      coder: .fixedWidth,
+      bytes: encode(
+        indices, height: height, width: width, codebookSize: codebookSize,
         priorCounts: priorCounts, previousStage: previousStage, using: .fixedWidth))
     for coder in [CoderID.staticRange, .adaptiveRange]
     where isApplicable(coder, codebookSize: codebookSize, hasPrior: priorCounts != nil) {
-      let bytes = encode(indices, height: height, width: width, codebookSize: codebookSize,
+      let bytes = encode(
+        indices, height: height, width: width, codebookSize: codebookSize,
         priorCounts: priorCounts, previousStage: previousStage, using: coder)
       if bytes.count < best.bytes.count { best = StagePayload(coder: coder, bytes: bytes) }
     }
@@ -42,7 +45,8 @@ public enum IndexGridCoder {
     case .staticRange:
       return StaticRangeCoder.encode(indices, priorCounts: priorCounts!)
     case .adaptiveRange:
-      return ContextModelCoder.encode(indices, height: height, width: width, codebookSize: codebookSize,
+      return ContextModelCoder.encode(
+        indices, height: height, width: width, codebookSize: codebookSize,
         priorCounts: priorCounts, previousStage: previousStage)
     }
   }
@@ -78,7 +82,8 @@ public enum IndexGridCoder {
       guard let priorCounts else { throw .priorMismatch(reason: "the static coder needs the model's prior counts") }
       return try StaticRangeCoder.decode(payload.bytes, indexCount: height * width, priorCounts: priorCounts)
     case .adaptiveRange:
-      return try ContextModelCoder.decode(payload.bytes, height: height, width: width, codebookSize: codebookSize,
+      return try ContextModelCoder.decode(
+        payload.bytes, height: height, width: width, codebookSize: codebookSize,
         priorCounts: priorCounts, previousStage: previousStage)
     }
   }

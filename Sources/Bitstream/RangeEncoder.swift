@@ -20,7 +20,10 @@ struct RangeEncoder {
       range = bound
     }
     model.update(bit: bit)
-    while range < Self.topValue { range <<= 8; shiftLow() }
+    while range < Self.topValue {
+      range <<= 8
+      shiftLow()
+    }
   }
 
   /// Codes the interval [start, start + frequency) out of `total` (≤ 2^16) (FORMAT.md §5.3).
@@ -28,7 +31,10 @@ struct RangeEncoder {
     let r = range / total
     low += UInt64(r * start)
     range = r * frequency
-    while range < Self.topValue { range <<= 8; shiftLow() }
+    while range < Self.topValue {
+      range <<= 8
+      shiftLow()
+    }
   }
 
   /// Flushes `low` and returns the payload. The very first byte the algorithm emits is always 0

@@ -28,7 +28,8 @@ struct StaticFrequencyTable {
 
   /// The symbol s with cumulative[s] ≤ target < cumulative[s + 1] (binary search; target < total).
   func symbol(containing target: UInt32) -> Int {
-    var low = 0, high = frequencies.count  // invariant: cumulative[low] ≤ target < cumulative[high]
+    var low = 0
+    var high = frequencies.count  // invariant: cumulative[low] ≤ target < cumulative[high]
     while high - low > 1 {
       let middle = (low + high) / 2
       if cumulative[middle] <= target { low = middle } else { high = middle }

@@ -7,13 +7,16 @@ extension VQContainer {
     modelFingerprint: [UInt8], imageWidth: Int, imageHeight: Int, channels: Int,
     downsamplingFactor: Int, codebookSize: Int, indexGrids: [[UInt16]], priorCounts: [[UInt32]]? = nil
   ) {
-    self.init(modelFingerprint: modelFingerprint, imageWidth: imageWidth, imageHeight: imageHeight,
+    self.init(
+      modelFingerprint: modelFingerprint, imageWidth: imageWidth, imageHeight: imageHeight,
       channels: channels, downsamplingFactor: downsamplingFactor, codebookSize: codebookSize, stages: [])
     precondition(priorCounts == nil || priorCounts!.count == indexGrids.count, "one prior per stage")
     for (stage, grid) in indexGrids.enumerated() {
-      stages.append(IndexGridCoder.encode(grid, height: latentHeight, width: latentWidth,
-        codebookSize: codebookSize, priorCounts: priorCounts?[stage],
-        previousStage: stage > 0 ? indexGrids[stage - 1] : nil))
+      stages.append(
+        IndexGridCoder.encode(
+          grid, height: latentHeight, width: latentWidth,
+          codebookSize: codebookSize, priorCounts: priorCounts?[stage],
+          previousStage: stage > 0 ? indexGrids[stage - 1] : nil))
     }
   }
 
@@ -27,8 +30,10 @@ extension VQContainer {
     var grids: [[UInt16]] = []
     for (stage, payload) in stages.enumerated() {
       do {
-        grids.append(try IndexGridCoder.decode(payload, height: latentHeight, width: latentWidth,
-          codebookSize: codebookSize, priorCounts: priorCounts?[stage], previousStage: grids.last))
+        grids.append(
+          try IndexGridCoder.decode(
+            payload, height: latentHeight, width: latentWidth,
+            codebookSize: codebookSize, priorCounts: priorCounts?[stage], previousStage: grids.last))
       } catch {
         throw .inStage(stage, error)
       }

@@ -107,12 +107,14 @@ public struct VQContainer: Equatable, Sendable {
     let latentWidth = Int(try reader.readUInt16(field: "latentWidth"))
     let expectedWidth = (width + factor - 1) / factor
     guard latentWidth == expectedWidth else {
-      throw .fieldOutOfRange(field: "latentWidth", offset: 28, value: latentWidth, valid: "ceil(width / f) = \(expectedWidth)")
+      throw .fieldOutOfRange(
+        field: "latentWidth", offset: 28, value: latentWidth, valid: "ceil(width / f) = \(expectedWidth)")
     }
     let latentHeight = Int(try reader.readUInt16(field: "latentHeight"))
     let expectedHeight = (height + factor - 1) / factor
     guard latentHeight == expectedHeight else {
-      throw .fieldOutOfRange(field: "latentHeight", offset: 30, value: latentHeight, valid: "ceil(height / f) = \(expectedHeight)")
+      throw .fieldOutOfRange(
+        field: "latentHeight", offset: 30, value: latentHeight, valid: "ceil(height / f) = \(expectedHeight)")
     }
     let codebookSize = Int(try reader.readUInt32(field: "codebookSize"))
     guard codebookSizes.contains(codebookSize) else {
@@ -123,7 +125,8 @@ public struct VQContainer: Equatable, Sendable {
       throw .fieldOutOfRange(field: "stageCount", offset: 36, value: stageCount, valid: "1...16")
     }
     guard latentWidth * latentHeight * stageCount <= maxTotalIndexCount else {
-      throw .fieldOutOfRange(field: "stageCount", offset: 36, value: stageCount,
+      throw .fieldOutOfRange(
+        field: "stageCount", offset: 36, value: stageCount,
         valid: "latentWidth × latentHeight × stageCount ≤ 2^26")
     }
 
@@ -140,15 +143,18 @@ public struct VQContainer: Equatable, Sendable {
     for (stage, entry) in table.enumerated() {
       let available = bytes.count - payloadStart
       guard Int(entry.length) <= available else {
-        throw .payloadLengthExceedsFile(stage: stage, offset: 37 + 5 * stage + 1, length: entry.length, available: available)
+        throw .payloadLengthExceedsFile(
+          stage: stage, offset: 37 + 5 * stage + 1, length: entry.length, available: available)
       }
-      stages.append(StagePayload(coder: entry.coder, bytes: Array(bytes[payloadStart..<payloadStart + Int(entry.length)])))
+      stages.append(
+        StagePayload(coder: entry.coder, bytes: Array(bytes[payloadStart..<payloadStart + Int(entry.length)])))
       payloadStart += Int(entry.length)
     }
     let crcOffset = payloadStart
     guard bytes.count - crcOffset >= 4 else { throw .truncated(field: "CRC-32", offset: crcOffset) }
     guard bytes.count - crcOffset == 4 else { throw .trailingBytes(count: bytes.count - crcOffset - 4) }
-    let stored = UInt32(bytes[crcOffset]) | UInt32(bytes[crcOffset + 1]) << 8
+    let stored =
+      UInt32(bytes[crcOffset]) | UInt32(bytes[crcOffset + 1]) << 8
       | UInt32(bytes[crcOffset + 2]) << 16 | UInt32(bytes[crcOffset + 3]) << 24
     let computed = CRC32.checksum(bytes[..<crcOffset])
     guard stored == computed else { throw .checksumMismatch(stored: stored, computed: computed) }

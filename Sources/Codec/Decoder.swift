@@ -22,14 +22,17 @@ public final class Decoder: Layer {
     for layer in 0..<layers {
       let input = layer == layers - 1 && layers > 1 ? c.width / 2 : c.width
       let output = layer == layers - 1 ? 3 : (layer == layers - 2 ? c.width / 2 : c.width)
-      convs.append(ConvTranspose2d(inChannels: input, outChannels: output, kernelSize: 4, stride: 2, padding: 1, using: &rng))
+      convs.append(
+        ConvTranspose2d(inChannels: input, outChannels: output, kernelSize: 4, stride: 2, padding: 1, using: &rng))
       convs.last!.nameParameters("up\(layer)")
     }
     upsampling = convs
     nameParameters("decoder")
   }
 
-  public var parameters: [Variable] { trunk.parameters + blocks.flatMap(\.parameters) + upsampling.flatMap(\.parameters) }
+  public var parameters: [Variable] {
+    trunk.parameters + blocks.flatMap(\.parameters) + upsampling.flatMap(\.parameters)
+  }
 
   public func callAsFunction(_ z: Variable, on tape: Tape) -> Variable {
     var h = trunk(z, on: tape)

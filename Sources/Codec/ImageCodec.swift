@@ -36,7 +36,8 @@ public final class ImageCodec {
       throw .invalidStages("this model has \(model.stageCount) stages; --stages must be in 1...\(model.stageCount)")
     }
     guard image.width <= 65535, image.height <= 65535, image.width * image.height <= Self.maximumPixelCount else {
-      throw .unsupportedImage("\(image.width)×\(image.height) exceeds the format's limit of \(Self.maximumPixelCount) pixels")
+      throw .unsupportedImage(
+        "\(image.width)×\(image.height) exceeds the format's limit of \(Self.maximumPixelCount) pixels")
     }
     let f = model.configuration.downsampling
     let indices = TiledInference(model: model).indices(for: image, stages: stages)
@@ -70,11 +71,14 @@ public final class ImageCodec {
     let container: VQContainer
     do { container = try VQContainer.parse(bytes) } catch { throw .corruptFile("\(error)") }
     guard container.modelFingerprint == fingerprint else {
-      throw .modelMismatch("this file was made with model \(hex(container.modelFingerprint)), not \(hex(fingerprint)); pass the right --model")
+      throw .modelMismatch(
+        "this file was made with model \(hex(container.modelFingerprint)), not \(hex(fingerprint)); pass the right --model"
+      )
     }
     let c = model.configuration
     guard container.downsamplingFactor == c.downsampling, container.codebookSize == c.codebookSize,
-          container.stages.count <= model.stageCount else {
+      container.stages.count <= model.stageCount
+    else {
       throw .modelMismatch("the file's factor, codebook size or stage count does not fit this model")
     }
     let grids: [[UInt16]]
@@ -90,5 +94,6 @@ public final class ImageCodec {
 }
 
 func hex(_ bytes: [UInt8]) -> String {
-  bytes.prefix(8).map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+  bytes.prefix(8).map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }
+    .joined()
 }

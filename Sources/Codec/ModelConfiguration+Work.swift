@@ -42,7 +42,8 @@ extension ModelConfiguration {
     let layers = downsamplingLayers
     func conv(_ k: Int, _ input: Int, _ output: Int) -> Int { k * k * input * output + output }
     let residual = residualBlocks * (conv(3, width, residualHidden) + conv(1, residualHidden, width))
-    var encoder = 0, channels = 3
+    var encoder = 0
+    var channels = 3
     for layer in 0..<layers {
       let out = layer == 0 ? width / 2 : width
       encoder += conv(4, channels, out)
@@ -55,7 +56,8 @@ extension ModelConfiguration {
       let output = layer == layers - 1 ? 3 : (layer == layers - 2 ? width / 2 : width)
       decoder += conv(4, input, output)
     }
-    let codebooks = estimator == .straightThrough ? stages * codebookSize * latentDimension : codebookSize * latentDimension
+    let codebooks =
+      estimator == .straightThrough ? stages * codebookSize * latentDimension : codebookSize * latentDimension
     let projection = estimator == .straightThrough ? 0 : conv(1, latentDimension, codebookSize)
     return encoder + codebooks + projection + decoder
   }

@@ -13,9 +13,13 @@ public struct ModelConfiguration: Equatable, Sendable, Codable {
   /// Residual quantizer stages S (the codec's quality knob: decode any prefix 1...S).
   public var stages: Int
 
-  public init(downsampling: Int, width: Int, residualBlocks: Int, residualHidden: Int, latentDimension: Int,
-              codebookSize: Int, stages: Int) {
-    (self.downsampling, self.width, self.residualBlocks, self.residualHidden) = (downsampling, width, residualBlocks, residualHidden)
+  public init(
+    downsampling: Int, width: Int, residualBlocks: Int, residualHidden: Int, latentDimension: Int,
+    codebookSize: Int, stages: Int
+  ) {
+    (self.downsampling, self.width, self.residualBlocks, self.residualHidden) = (
+      downsampling, width, residualBlocks, residualHidden
+    )
     (self.latentDimension, self.codebookSize, self.stages) = (latentDimension, codebookSize, stages)
   }
 
@@ -24,10 +28,16 @@ public struct ModelConfiguration: Equatable, Sendable, Codable {
 
   /// Checks the ranges a model file may hold, so a corrupt file cannot ask for absurd layers.
   public func validate() throws(CodecError) {
-    guard [2, 4, 8, 16].contains(downsampling) else { throw .invalidModel("downsampling \(downsampling) is not 2, 4, 8 or 16") }
+    guard [2, 4, 8, 16].contains(downsampling) else {
+      throw .invalidModel("downsampling \(downsampling) is not 2, 4, 8 or 16")
+    }
     guard (8...1024).contains(width), width % 2 == 0 else { throw .invalidModel("width \(width) out of range") }
-    guard (0...16).contains(residualBlocks), (1...1024).contains(residualHidden) else { throw .invalidModel("residual blocks out of range") }
-    guard (1...1024).contains(latentDimension) else { throw .invalidModel("latent dimension \(latentDimension) out of range") }
+    guard (0...16).contains(residualBlocks), (1...1024).contains(residualHidden) else {
+      throw .invalidModel("residual blocks out of range")
+    }
+    guard (1...1024).contains(latentDimension) else {
+      throw .invalidModel("latent dimension \(latentDimension) out of range")
+    }
     guard (2...65536).contains(codebookSize) else { throw .invalidModel("codebook size \(codebookSize) out of range") }
     guard (1...16).contains(stages) else { throw .invalidModel("stages \(stages) out of range") }
   }
@@ -35,16 +45,20 @@ public struct ModelConfiguration: Equatable, Sendable, Codable {
   /// The named presets `--preset` accepts.
   public static let presets: [String: ModelConfiguration] = [
     /// The benchmark network of DESIGN.md, exactly: f4, width 128, 2 residual blocks of 32, D 64, K 512.
-    "bench-f4": ModelConfiguration(downsampling: 4, width: 128, residualBlocks: 2, residualHidden: 32,
-                                   latentDimension: 64, codebookSize: 512, stages: 1),
+    "bench-f4": ModelConfiguration(
+      downsampling: 4, width: 128, residualBlocks: 2, residualHidden: 32,
+      latentDimension: 64, codebookSize: 512, stages: 1),
     /// Low-rate coding: f8, four residual stages of K 256 (0.125 bpp per stage before entropy coding).
-    "f8-rq4": ModelConfiguration(downsampling: 8, width: 128, residualBlocks: 2, residualHidden: 64,
-                                 latentDimension: 32, codebookSize: 256, stages: 4),
+    "f8-rq4": ModelConfiguration(
+      downsampling: 8, width: 128, residualBlocks: 2, residualHidden: 64,
+      latentDimension: 32, codebookSize: 256, stages: 4),
     /// Lower still: f16 with eight stages of K 256 (about 0.031 bpp per stage).
-    "f16-rq8": ModelConfiguration(downsampling: 16, width: 128, residualBlocks: 2, residualHidden: 64,
-                                  latentDimension: 64, codebookSize: 256, stages: 8),
+    "f16-rq8": ModelConfiguration(
+      downsampling: 16, width: 128, residualBlocks: 2, residualHidden: 64,
+      latentDimension: 64, codebookSize: 256, stages: 8),
     /// A tiny model for tests and smoke runs.
-    "tiny": ModelConfiguration(downsampling: 4, width: 16, residualBlocks: 1, residualHidden: 8,
-                               latentDimension: 8, codebookSize: 16, stages: 2),
+    "tiny": ModelConfiguration(
+      downsampling: 4, width: 16, residualBlocks: 1, residualHidden: 8,
+      latentDimension: 8, codebookSize: 16, stages: 2),
   ]
 }

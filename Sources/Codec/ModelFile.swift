@@ -16,7 +16,9 @@ public enum ModelFile {
     out.appendLE(version)
     out.append(model.estimator.rawValue)
     out.append(0)
-    for v in [c.downsampling, c.width, c.residualBlocks, c.residualHidden, c.latentDimension] { out.appendLE(UInt16(v)) }
+    for v in [c.downsampling, c.width, c.residualBlocks, c.residualHidden, c.latentDimension] {
+      out.appendLE(UInt16(v))
+    }
     out.appendLE(UInt32(c.codebookSize))
     out.appendLE(UInt16(c.stages))
     let noteBytes = Array(notes.utf8.prefix(maxMetadataBytes))
@@ -36,11 +38,15 @@ public enum ModelFile {
     guard bytes.count >= 40 else { throw .invalidModel("file too short to be a model (\(bytes.count) bytes)") }
     guard Array(bytes.prefix(4)) == magic else { throw .invalidModel("not a vqcodec model (bad magic)") }
     let stored = bytes.suffix(4).enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * $1.offset) }
-    guard stored == crc32Checksum(bytes.dropLast(4)) else { throw .invalidModel("checksum mismatch: the model file is corrupt") }
+    guard stored == crc32Checksum(bytes.dropLast(4)) else {
+      throw .invalidModel("checksum mismatch: the model file is corrupt")
+    }
     var r = FieldReader(bytes.dropLast(4))
     _ = try r.bytes(4)
     let version = UInt16(try r.uint(2))
-    guard version == ModelFile.version else { throw .invalidModel("model format version \(version) is not supported (this build reads 1)") }
+    guard version == ModelFile.version else {
+      throw .invalidModel("model format version \(version) is not supported (this build reads 1)")
+    }
     guard let estimator = Estimator(rawValue: UInt8(try r.uint(1))) else { throw .invalidModel("unknown estimator id") }
     _ = try r.uint(1)
     let fields = try (0..<5).map { _ throws(CodecError) in Int(try r.uint(2)) }
@@ -52,14 +58,20 @@ public enum ModelFile {
     guard noteLength <= maxMetadataBytes else { throw .invalidModel("notes of \(noteLength) bytes exceed the limit") }
     let notes = String(decoding: try r.bytes(noteLength), as: UTF8.self)
     let priorStages = Int(try r.uint(4))
-    guard priorStages == 0 || priorStages == configuration.stages else { throw .invalidModel("prior has \(priorStages) stages") }
-    guard priorStages * configuration.codebookSize * 4 <= r.remaining else { throw .invalidModel("prior exceeds the file size") }
+    guard priorStages == 0 || priorStages == configuration.stages else {
+      throw .invalidModel("prior has \(priorStages) stages")
+    }
+    guard priorStages * configuration.codebookSize * 4 <= r.remaining else {
+      throw .invalidModel("prior exceeds the file size")
+    }
     var prior: [[UInt32]] = []
     for _ in 0..<priorStages {
       prior.append(try (0..<configuration.codebookSize).map { _ throws(CodecError) in UInt32(try r.uint(4)) })
     }
     let archiveLength = try r.uint(8)  // compared as UInt64: Int(_:) would trap on a length of 2^63 or more
-    guard archiveLength == UInt64(r.remaining) else { throw .invalidModel("weights section length \(archiveLength) does not match the file") }
+    guard archiveLength == UInt64(r.remaining) else {
+      throw .invalidModel("weights section length \(archiveLength) does not match the file")
+    }
     let archive: ParameterArchive
     do { archive = try ParameterArchive.parse(try r.bytes(r.remaining)[...]) } catch let e as ArchiveError {
       throw .invalidModel("\(e)")

@@ -25,7 +25,8 @@ struct TiledInference {
       for s in 0..<stages {
         for y in tile.rows {
           for xLatent in tile.columns {
-            grids[s][y * gw + xLatent] = tileGrids[s][(y - window.rows.lowerBound) * window.columns.count + (xLatent - window.columns.lowerBound)]
+            grids[s][y * gw + xLatent] =
+              tileGrids[s][(y - window.rows.lowerBound) * window.columns.count + (xLatent - window.columns.lowerBound)]
           }
         }
       }
@@ -82,7 +83,9 @@ struct TiledInference {
   }
 
   private func tiles(in rows: Range<Int>, width: Int) -> [LatentTile] {
-    stride(from: 0, to: width, by: tileLatents).map { LatentTile(rows: rows, columns: $0..<min(width, $0 + tileLatents)) }
+    stride(from: 0, to: width, by: tileLatents).map {
+      LatentTile(rows: rows, columns: $0..<min(width, $0 + tileLatents))
+    }
   }
 }
 
@@ -92,8 +95,9 @@ struct LatentTile {
   let columns: Range<Int>
 
   func window(margin: Int, height: Int, width: Int) -> LatentTile {
-    LatentTile(rows: max(0, rows.lowerBound - margin)..<min(height, rows.upperBound + margin),
-               columns: max(0, columns.lowerBound - margin)..<min(width, columns.upperBound + margin))
+    LatentTile(
+      rows: max(0, rows.lowerBound - margin)..<min(height, rows.upperBound + margin),
+      columns: max(0, columns.lowerBound - margin)..<min(width, columns.upperBound + margin))
   }
 }
 

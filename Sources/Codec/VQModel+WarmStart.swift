@@ -7,15 +7,17 @@ extension VQModel {
   public func copyTransforms(from source: VQModel) throws(CodecError) {
     let (a, b) = (configuration, source.configuration)
     guard a.downsampling == b.downsampling, a.width == b.width, a.residualBlocks == b.residualBlocks,
-          a.residualHidden == b.residualHidden, a.latentDimension == b.latentDimension else {
+      a.residualHidden == b.residualHidden, a.latentDimension == b.latentDimension
+    else {
       throw .modelMismatch(
-        "cannot start from a model with a different encoder/decoder (f\(b.downsampling), width \(b.width), " +
-        "\(b.residualBlocks) blocks of \(b.residualHidden), D \(b.latentDimension); this run needs f\(a.downsampling), " +
-        "width \(a.width), \(a.residualBlocks) blocks of \(a.residualHidden), D \(a.latentDimension))")
+        "cannot start from a model with a different encoder/decoder (f\(b.downsampling), width \(b.width), "
+          + "\(b.residualBlocks) blocks of \(b.residualHidden), D \(b.latentDimension); this run needs f\(a.downsampling), "
+          + "width \(a.width), \(a.residualBlocks) blocks of \(a.residualHidden), D \(a.latentDimension))")
     }
     let targets = encoder.parameters + decoder.parameters
     let sources = source.encoder.parameters + source.decoder.parameters
-    precondition(zip(targets, sources).allSatisfy { $0.value.shape == $1.value.shape }, "same configuration, different layers")
+    precondition(
+      zip(targets, sources).allSatisfy { $0.value.shape == $1.value.shape }, "same configuration, different layers")
     for (target, weights) in zip(targets, sources) { target.value = weights.value }
   }
 }

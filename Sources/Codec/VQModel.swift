@@ -30,8 +30,10 @@ public final class VQModel {
   public var indexPrior: [[UInt32]]
 
   /// A freshly initialised model. Gumbel and REINFORCE models have one stage.
-  public init(_ configuration: ModelConfiguration, estimator: Estimator = .straightThrough, options: QuantizerOptions = .init(),
-              using rng: inout some RandomNumberGenerator) {
+  public init(
+    _ configuration: ModelConfiguration, estimator: Estimator = .straightThrough, options: QuantizerOptions = .init(),
+    using rng: inout some RandomNumberGenerator
+  ) {
     var configuration = configuration
     if estimator != .straightThrough { configuration.stages = 1 }
     self.configuration = configuration
@@ -41,13 +43,18 @@ public final class VQModel {
     let (k, d) = (configuration.codebookSize, configuration.latentDimension)
     switch estimator {
     case .straightThrough:
-      bottleneck = .residual(ResidualQuantizer(
-        stageCount: configuration.stages, codes: k, dimension: d, update: options.codebookUpdate,
-        commitmentWeight: options.commitmentWeight, quantizerDropout: options.quantizerDropout, using: &rng))
+      bottleneck = .residual(
+        ResidualQuantizer(
+          stageCount: configuration.stages, codes: k, dimension: d, update: options.codebookUpdate,
+          commitmentWeight: options.commitmentWeight, quantizerDropout: options.quantizerDropout, using: &rng))
     case .gumbel:
-      bottleneck = .gumbel(GumbelSoftmaxQuantizer(codes: k, dimension: d, hard: options.hardGumbel, klWeight: options.klWeight, using: &rng))
+      bottleneck = .gumbel(
+        GumbelSoftmaxQuantizer(
+          codes: k, dimension: d, hard: options.hardGumbel, klWeight: options.klWeight, using: &rng))
     case .reinforce:
-      bottleneck = .reinforce(ReinforceQuantizer(codes: k, dimension: d, baseline: options.usesBaseline ? RunningBaseline() : nil, using: &rng))
+      bottleneck = .reinforce(
+        ReinforceQuantizer(
+          codes: k, dimension: d, baseline: options.usesBaseline ? RunningBaseline() : nil, using: &rng))
     }
     indexPrior = []
     nameQuantizerTensors()
@@ -103,8 +110,10 @@ public final class VQModel {
     let latents: Tensor
     switch bottleneck {
     case .residual(let q): latents = q.reconstruct(from: indices, shape: latentShape)
-    case .gumbel(let q): latents = q.codebook.lookup(indices[0], on: tape).value.reshapedTo(latentShape + [q.codebook.dimension])
-    case .reinforce(let q): latents = q.codebook.lookup(indices[0], on: tape).value.reshapedTo(latentShape + [q.codebook.dimension])
+    case .gumbel(let q):
+      latents = q.codebook.lookup(indices[0], on: tape).value.reshapedTo(latentShape + [q.codebook.dimension])
+    case .reinforce(let q):
+      latents = q.codebook.lookup(indices[0], on: tape).value.reshapedTo(latentShape + [q.codebook.dimension])
     }
     return decoder(Variable(latents, requiresGrad: false), on: tape).value
   }

@@ -27,7 +27,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case .vq: Self.withAndWithoutTrailingCRC(bytes, Self.parseAndDecodeVQ)
     case .model: Self.withAndWithoutTrailingCRC(bytes, Self.parseAndUseModel)
     case .archive: Self.withAndWithoutTrailingCRC(bytes) { _ = try? ParameterArchive.parse($0[...]) }
-    case .checkpoint: Self.withAndWithoutTrailingCRC(bytes) { _ = try? Checkpoint.restore($0, into: Self.makeTrainer()) }
+    case .checkpoint:
+      Self.withAndWithoutTrailingCRC(bytes) { _ = try? Checkpoint.restore($0, into: Self.makeTrainer()) }
     case .png:
       _ = try? ImageFile.decode(data: bytes)
       _ = try? ImageFile.decode(data: PNGChunks.withCorrectCRCs(bytes))

@@ -20,7 +20,8 @@ public final class AppendingFile {
   /// Appends `record` whole, or throws and leaves the file as it was.
   public func append(_ record: String) throws {
     var status = stat()
-    let sizeBefore: off_t? = fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG ? status.st_size : nil
+    let sizeBefore: off_t? =
+      fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG ? status.st_size : nil
     var failure: Int32?
     Array(record.utf8).withUnsafeBytes { bytes in
       var offset = 0

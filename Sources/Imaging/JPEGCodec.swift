@@ -16,20 +16,27 @@ enum JPEGCodec {
           bytes.baseAddress, bytes.count, UInt32(RGBImage.maximumSide), UInt64(RGBImage.maximumPixelCount),
           &reader, &width, &height, text.baseAddress, text.count)
       }
-      guard status == CJPEG_OK else { throw failure(status, name: name, width: width, height: height, message: message) }
+      guard status == CJPEG_OK else {
+        throw failure(status, name: name, width: width, height: height, message: message)
+      }
       let count = Int(width) * Int(height) * 3
       let pixels = try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
         let finished = message.buffer.withUnsafeMutableBufferPointer { text in
           cjpeg_read_finish(reader, buffer.baseAddress, text.baseAddress, text.count)
         }
-        guard finished == CJPEG_OK else { throw failure(finished, name: name, width: width, height: height, message: message) }
+        guard finished == CJPEG_OK else {
+          throw failure(finished, name: name, width: width, height: height, message: message)
+        }
         initialized = count
       }
-      return DecodedImage(image: RGBImage(width: Int(width), height: Int(height), pixels: pixels), droppedAlpha: false, format: .jpeg)
+      return DecodedImage(
+        image: RGBImage(width: Int(width), height: Int(height), pixels: pixels), droppedAlpha: false, format: .jpeg)
     }
   }
 
-  private static func failure(_ status: cjpeg_status, name: String, width: UInt32, height: UInt32, message: ShimMessage) -> ImageError {
+  private static func failure(
+    _ status: cjpeg_status, name: String, width: UInt32, height: UInt32, message: ShimMessage
+  ) -> ImageError {
     switch status {
     case CJPEG_TOO_LARGE: .tooLarge(path: name, width: Int(width), height: Int(height))
     case CJPEG_TRUNCATED: .truncated(path: name, format: .jpeg)
@@ -43,7 +50,8 @@ enum JPEGCodec {
     samples: [UInt8], width: Int, height: Int, components: Int, quality: Int, isProgressive: Bool = false
   ) throws -> [UInt8] {
     precondition((1...100).contains(quality), "JPEG quality must be in 1...100, got \(quality)")
-    precondition(samples.count == width * height * components, "sample count does not match \(width)×\(height)×\(components)")
+    precondition(
+      samples.count == width * height * components, "sample count does not match \(width)×\(height)×\(components)")
     var message = ShimMessage()
     var jpeg: UnsafeMutablePointer<UInt8>?
     var size = 0

@@ -42,7 +42,8 @@ enum PNGCodec {
   /// libpng's messages for cut-off data vary by where the cut falls, so truncation is decided from the chunk
   /// structure instead.
   private static func failure(_ data: [UInt8], name: String, message: ShimMessage) -> ImageError {
-    endsBeforeIEND(data) ? .truncated(path: name, format: .png) : .decoderFailed(path: name, format: .png, message: message.text)
+    endsBeforeIEND(data)
+      ? .truncated(path: name, format: .png) : .decoderFailed(path: name, format: .png, message: message.text)
   }
 
   /// Encodes 8-bit RGB with libpng's default compression.

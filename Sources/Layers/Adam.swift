@@ -17,7 +17,9 @@ public final class Adam {
     weightDecay: Float = 0
   ) {
     self.parameters = parameters
-    (self.learningRate, self.beta1, self.beta2, self.epsilon, self.weightDecay) = (learningRate, beta1, beta2, epsilon, weightDecay)
+    (self.learningRate, self.beta1, self.beta2, self.epsilon, self.weightDecay) = (
+      learningRate, beta1, beta2, epsilon, weightDecay
+    )
     firstMoments = parameters.map { [Float](repeating: 0, count: $0.value.count) }
     secondMoments = parameters.map { [Float](repeating: 0, count: $0.value.count) }
   }

@@ -12,7 +12,9 @@ public final class Conv2d: Layer {
     using rng: inout some RandomNumberGenerator
   ) {
     let bound = 1 / Float(inChannels * kernelSize * kernelSize).squareRoot()
-    weight = Variable(.uniform(shape: [kernelSize, kernelSize, inChannels, outChannels], in: -bound...bound, using: &rng), name: "weight")
+    weight = Variable(
+      .uniform(shape: [kernelSize, kernelSize, inChannels, outChannels], in: -bound...bound, using: &rng),
+      name: "weight")
     bias = Variable(.uniform(shape: [outChannels], in: -bound...bound, using: &rng), name: "bias")
     (self.stride, self.padding) = (stride, padding)
   }

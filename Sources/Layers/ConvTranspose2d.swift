@@ -13,7 +13,9 @@ public final class ConvTranspose2d: Layer {
     using rng: inout some RandomNumberGenerator
   ) {
     let bound = 1 / Float(outChannels * kernelSize * kernelSize).squareRoot()
-    weight = Variable(.uniform(shape: [kernelSize, kernelSize, outChannels, inChannels], in: -bound...bound, using: &rng), name: "weight")
+    weight = Variable(
+      .uniform(shape: [kernelSize, kernelSize, outChannels, inChannels], in: -bound...bound, using: &rng),
+      name: "weight")
     bias = Variable(.uniform(shape: [outChannels], in: -bound...bound, using: &rng), name: "bias")
     (self.stride, self.padding) = (stride, padding)
   }

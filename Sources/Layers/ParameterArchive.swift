@@ -18,7 +18,8 @@ public struct ParameterArchive: Equatable {
   }
 
   public static func == (a: Self, b: Self) -> Bool {
-    a.entries.count == b.entries.count && zip(a.entries, b.entries).allSatisfy { $0.name == $1.name && $0.tensor == $1.tensor }
+    a.entries.count == b.entries.count
+      && zip(a.entries, b.entries).allSatisfy { $0.name == $1.name && $0.tensor == $1.tensor }
   }
 
   public func serialize() -> [UInt8] {
@@ -65,13 +66,16 @@ public struct ParameterArchive: Equatable {
         (total, overflowed) = (product, overflowed || overflow)
         shape.append(d)
       }
-      guard !overflowed, total <= reader.remaining / 4 else { throw .corrupt("tensor \(name) of shape \(shape) exceeds the file size") }
+      guard !overflowed, total <= reader.remaining / 4 else {
+        throw .corrupt("tensor \(name) of shape \(shape) exceeds the file size")
+      }
       let raw = try reader.readBytes(4 * total)
       var scalars = [Float](repeating: 0, count: total)
       raw.withUnsafeBufferPointer { r in
         for i in 0..<total {
           let b = 4 * i
-          scalars[i] = Float(bitPattern: UInt32(r[b]) | UInt32(r[b + 1]) << 8 | UInt32(r[b + 2]) << 16 | UInt32(r[b + 3]) << 24)
+          scalars[i] = Float(
+            bitPattern: UInt32(r[b]) | UInt32(r[b + 1]) << 8 | UInt32(r[b + 2]) << 16 | UInt32(r[b + 3]) << 24)
         }
       }
       entries.append((name, Tensor(shape: shape, scalars: scalars)))
@@ -109,7 +113,8 @@ public enum ArchiveError: Error, Equatable, CustomStringConvertible {
     case .unsupportedVersion(let v): "parameter archive version \(v) is not supported (this build reads version 1)"
     case .corrupt(let why): "corrupt parameter archive: \(why)"
     case .missingTensor(let name): "parameter archive has no tensor named \(name)"
-    case .shapeMismatch(let name, let expected, let found): "tensor \(name) has shape \(found), the model expects \(expected)"
+    case .shapeMismatch(let name, let expected, let found):
+      "tensor \(name) has shape \(found), the model expects \(expected)"
     }
   }
 }

@@ -26,7 +26,10 @@ enum Categorical {
       var pick = k - 1
       for j in 0..<k {
         u -= Double.exp(Double(logProbabilities[r * k + j]))
-        if u < 0 { pick = j; break }
+        if u < 0 {
+          pick = j
+          break
+        }
       }
       result[r] = Int32(pick)
     }

@@ -11,7 +11,9 @@ public final class Codebook {
 
   /// A codebook over an existing variable `[K, D]` (loaded from a file, or shared with a gradient check).
   public init(embeddings: Variable) {
-    precondition(embeddings.shape.count == 2 && embeddings.shape[0] >= 1, "a codebook needs embeddings [K, D], got \(embeddings.shape)")
+    precondition(
+      embeddings.shape.count == 2 && embeddings.shape[0] >= 1,
+      "a codebook needs embeddings [K, D], got \(embeddings.shape)")
     self.embeddings = embeddings
   }
 
@@ -40,6 +42,7 @@ public final class Codebook {
   /// The nearest code to each row of `latents [M, D]` (squared L2, ties to the lowest index), and that distance.
   public func nearest(to latents: [Float]) -> (indices: [Int32], distances: [Float]) {
     precondition(latents.count % dimension == 0, "latents do not divide into rows of \(dimension)")
-    return nearestCodes(latents, rows: latents.count / dimension, codebook: embeddings.value.scalars, codes: codes, dimension: dimension)
+    return nearestCodes(
+      latents, rows: latents.count / dimension, codebook: embeddings.value.scalars, codes: codes, dimension: dimension)
   }
 }

@@ -30,7 +30,8 @@ public struct CodebookEMA: Equatable, Sendable {
   /// `e_k ← m_k / Ñ_k` written into `codebook`. `latents [M, D]`, `indices [M]`.
   public mutating func update(_ codebook: Codebook, latents: [Float], indices: [Int32]) {
     let (k, d) = (codebook.codes, codebook.dimension)
-    precondition(latents.count == indices.count * d, "EMA update: \(indices.count) indices for \(latents.count / d) latents")
+    precondition(
+      latents.count == indices.count * d, "EMA update: \(indices.count) indices for \(latents.count / d) latents")
     var counts = [Float](repeating: 0, count: k)
     var sums = [Float](repeating: 0, count: k * d)
     latents.withUnsafeBufferPointer { z in

@@ -22,12 +22,16 @@ public final class GumbelSoftmaxQuantizer: Quantizer {
   }
 
   public init(projection: LogitProjection, codebook: Codebook, hard: Bool, klWeight: Float) {
-    precondition(projection.codes == codebook.codes, "projection gives \(projection.codes) logits, codebook has \(codebook.codes) codes")
+    precondition(
+      projection.codes == codebook.codes,
+      "projection gives \(projection.codes) logits, codebook has \(codebook.codes) codes")
     (self.projection, self.codebook, self.hard, self.klWeight) = (projection, codebook, hard, klWeight)
   }
 
   /// A fresh projection `D → K` and codebook `[K, D]` (uniform ±1/K).
-  public convenience init(codes: Int, dimension: Int, hard: Bool = true, klWeight: Float, using rng: inout some RandomNumberGenerator) {
+  public convenience init(
+    codes: Int, dimension: Int, hard: Bool = true, klWeight: Float, using rng: inout some RandomNumberGenerator
+  ) {
     self.init(
       projection: LogitProjection(dimension: dimension, codes: codes, using: &rng),
       codebook: Codebook(codes: codes, dimension: dimension, using: &rng), hard: hard, klWeight: klWeight)
@@ -65,6 +69,7 @@ public final class GumbelSoftmaxQuantizer: Quantizer {
   /// The decoder's codes for `z [N, H, W, D]`: `argmax_k log q(k|x)` per latent, without a tape.
   public func indices(for z: Tensor) -> [Int32] {
     let tape = Tape(isRecording: false)
-    return Categorical.argmax(projection.logProbabilities(Variable(z, requiresGrad: false), on: tape).value.scalars, width: codes)
+    return Categorical.argmax(
+      projection.logProbabilities(Variable(z, requiresGrad: false), on: tape).value.scalars, width: codes)
   }
 }

@@ -19,7 +19,10 @@ public enum KMeans {
         var total = 0.0
         for i in 0..<m {
           var s: Float = 0
-          for j in 0..<d { let t = p[i * d + j] - p[c * d + j]; s += t * t }
+          for j in 0..<d {
+            let t = p[i * d + j] - p[c * d + j]
+            s += t * t
+          }
           nearest[i] = min(nearest[i], Double(s))
           total += nearest[i]
         }
@@ -33,7 +36,10 @@ public enum KMeans {
         var pick = m - 1
         for i in 0..<m {
           target -= nearest[i]
-          if target < 0 && nearest[i] > 0 { pick = i; break }
+          if target < 0 && nearest[i] > 0 {
+            pick = i
+            break
+          }
         }
         while nearest[pick] == 0 { pick -= 1 }  // rounding ran past the end: the last point with weight
         chosen.append(pick)
@@ -49,7 +55,9 @@ public enum KMeans {
   ) -> (centroids: [Float], counts: [Int]) {
     let seeds = seedIndices(points: points, dimension: d, count: k, using: &rng)
     var centroids = [Float](repeating: 0, count: k * d)
-    for (c, i) in seeds.enumerated() { centroids.replaceSubrange(c * d..<(c + 1) * d, with: points[i * d..<(i + 1) * d]) }
+    for (c, i) in seeds.enumerated() {
+      centroids.replaceSubrange(c * d..<(c + 1) * d, with: points[i * d..<(i + 1) * d])
+    }
     var counts = assign(points, dimension: d, centroids: &centroids, count: k, move: false)
     for _ in 0..<iterations { counts = assign(points, dimension: d, centroids: &centroids, count: k, move: true) }
     return (centroids, counts)
@@ -57,7 +65,9 @@ public enum KMeans {
 
   /// Assigns each point to its nearest centroid; when `move`, moves each non-empty centroid to its points' mean
   /// first computed from the assignment (one Lloyd step). Returns the assignment's counts.
-  private static func assign(_ points: [Float], dimension d: Int, centroids: inout [Float], count k: Int, move: Bool) -> [Int] {
+  private static func assign(
+    _ points: [Float], dimension d: Int, centroids: inout [Float], count k: Int, move: Bool
+  ) -> [Int] {
     let m = points.count / d
     let (indices, _) = nearestCodes(points, rows: m, codebook: centroids, codes: k, dimension: d)
     var counts = [Int](repeating: 0, count: k)

@@ -9,7 +9,9 @@ public final class LogitProjection: Layer {
 
   /// Takes existing parameters (e.g. loaded from a file, or shared with a gradient check).
   public init(weight: Variable, bias: Variable) {
-    precondition(weight.shape.count == 4 && weight.shape[0] == 1 && weight.shape[1] == 1, "LogitProjection needs weight [1, 1, D, K], got \(weight.shape)")
+    precondition(
+      weight.shape.count == 4 && weight.shape[0] == 1 && weight.shape[1] == 1,
+      "LogitProjection needs weight [1, 1, D, K], got \(weight.shape)")
     precondition(bias.shape == [weight.shape[3]], "LogitProjection bias must be [K], got \(bias.shape)")
     (self.weight, self.bias) = (weight, bias)
   }
@@ -18,7 +20,8 @@ public final class LogitProjection: Layer {
   public convenience init(dimension: Int, codes: Int, using rng: inout some RandomNumberGenerator) {
     let bound = 1 / Float(dimension).squareRoot()
     self.init(
-      weight: Variable(.uniform(shape: [1, 1, dimension, codes], in: -bound...bound, using: &rng), name: "projection.weight"),
+      weight: Variable(
+        .uniform(shape: [1, 1, dimension, codes], in: -bound...bound, using: &rng), name: "projection.weight"),
       bias: Variable(.uniform(shape: [codes], in: -bound...bound, using: &rng), name: "projection.bias"))
   }
 

@@ -34,12 +34,17 @@ public final class ReinforceQuantizer: Quantizer {
   public var baseline: RunningBaseline?
 
   public init(projection: LogitProjection, codebook: Codebook, baseline: RunningBaseline? = RunningBaseline()) {
-    precondition(projection.codes == codebook.codes, "projection gives \(projection.codes) logits, codebook has \(codebook.codes) codes")
+    precondition(
+      projection.codes == codebook.codes,
+      "projection gives \(projection.codes) logits, codebook has \(codebook.codes) codes")
     (self.projection, self.codebook, self.baseline) = (projection, codebook, baseline)
   }
 
   /// A fresh projection `D → K` and codebook `[K, D]` (uniform ±1/K).
-  public convenience init(codes: Int, dimension: Int, baseline: RunningBaseline? = RunningBaseline(), using rng: inout some RandomNumberGenerator) {
+  public convenience init(
+    codes: Int, dimension: Int, baseline: RunningBaseline? = RunningBaseline(),
+    using rng: inout some RandomNumberGenerator
+  ) {
     self.init(
       projection: LogitProjection(dimension: dimension, codes: codes, using: &rng),
       codebook: Codebook(codes: codes, dimension: dimension, using: &rng), baseline: baseline)
@@ -52,10 +57,12 @@ public final class ReinforceQuantizer: Quantizer {
   /// `surrogateLoss(logLikelihood:for:on:)`, which needs the decoder's `log p(x|z)`.
   public func quantize(_ z: Variable, on tape: Tape, using rng: inout some RandomNumberGenerator) -> QuantizerOutput {
     let logq = projection.logProbabilities(z, on: tape)
-    let indices = tape.isRecording
+    let indices =
+      tape.isRecording
       ? Categorical.sample(logProbabilities: logq.value.scalars, width: codes, using: &rng)
       : Categorical.argmax(logq.value.scalars, width: codes)
-    let quantized = tape.reshaped(codebook.lookup(indices, on: tape), to: Array(z.shape.dropLast()) + [codebook.dimension])
+    let quantized = tape.reshaped(
+      codebook.lookup(indices, on: tape), to: Array(z.shape.dropLast()) + [codebook.dimension])
     return QuantizerOutput(
       quantized: quantized, indices: [indices], loss: Variable(Tensor(0), requiresGrad: false),
       usage: [CodebookUsage(indices: indices, codes: codes)],
@@ -68,17 +75,20 @@ public final class ReinforceQuantizer: Quantizer {
   /// values, any shape), computed from `output.quantized` by the decoder on the same tape. Then folds the batch's
   /// mean log-likelihood into the baseline: call once per training step.
   public func surrogateLoss(logLikelihood: Variable, for output: QuantizerOutput, on tape: Tape) -> Variable {
-    guard let logq = output.logProbabilities else { preconditionFailure("surrogateLoss needs the output of a ReinforceQuantizer") }
+    guard let logq = output.logProbabilities else {
+      preconditionFailure("surrogateLoss needs the output of a ReinforceQuantizer")
+    }
     let (n, m) = (output.imageCount, output.latentCount)
     precondition(logLikelihood.value.count == n, "need one log-likelihood per image (\(n)), got \(logLikelihood.shape)")
     let constant = { (v: Float) in Variable(Tensor(v), requiresGrad: false) }
     let logp = tape.reshaped(logLikelihood, to: [n, 1])
-    let chosen = tape.selected(logq, at: output.indices[0])           // log q_i(z_i), [M, 1]
-    let logRatio = tape.subtract(chosen, chosen.detached())            // log r_i: value 0
+    let chosen = tape.selected(logq, at: output.indices[0])  // log q_i(z_i), [M, 1]
+    let logRatio = tape.subtract(chosen, chosen.detached())  // log r_i: value 0
     let imageRatio = tape.exp(tape.sum(tape.reshaped(logRatio, to: [n, m / n]), axis: 1))  // R per image, [N, 1]
     let b = baseline?.value ?? 0
     let likelihood = tape.add(tape.multiply(imageRatio, tape.subtract(logp, constant(b))), constant(b))
-    let entropyWeight = Variable(Tensor(shape: [m, 1], scalars: chosen.value.scalars.map { 1 + $0 }), requiresGrad: false)
+    let entropyWeight = Variable(
+      Tensor(shape: [m, 1], scalars: chosen.value.scalars.map { 1 + $0 }), requiresGrad: false)
     let logK = Float.log(Float(codes))
     let divergence = tape.subtract(
       constant(Float(m) * (1 - logK)), tape.sum(tape.multiply(tape.exp(logRatio), entropyWeight)))
@@ -90,6 +100,7 @@ public final class ReinforceQuantizer: Quantizer {
   /// The decoder's codes for `z [N, H, W, D]`: `argmax_k log q(k|x)` per latent, without a tape.
   public func indices(for z: Tensor) -> [Int32] {
     let tape = Tape(isRecording: false)
-    return Categorical.argmax(projection.logProbabilities(Variable(z, requiresGrad: false), on: tape).value.scalars, width: codes)
+    return Categorical.argmax(
+      projection.logProbabilities(Variable(z, requiresGrad: false), on: tape).value.scalars, width: codes)
   }
 }

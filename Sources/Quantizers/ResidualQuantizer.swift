@@ -49,11 +49,15 @@ public final class ResidualQuantizer: Quantizer {
   }
 
   /// The first `active` stages. `indices` has one array per active stage.
-  public func quantize(_ z: Variable, stages active: Int, on tape: Tape, using rng: inout some RandomNumberGenerator) -> QuantizerOutput {
+  public func quantize(
+    _ z: Variable, stages active: Int, on tape: Tape, using rng: inout some RandomNumberGenerator
+  ) -> QuantizerOutput {
     precondition((1...stages.count).contains(active), "active stages must lie in 1...\(stages.count), got \(active)")
     var residual = z
     var sum = [Float](repeating: 0, count: z.value.count)
-    var losses: [Variable] = [], indices: [[Int32]] = [], usage: [CodebookUsage] = []
+    var losses: [Variable] = []
+    var indices: [[Int32]] = []
+    var usage: [CodebookUsage] = []
     for stage in stages[..<active] {
       let result = stage.quantizeStage(residual, on: tape, using: &rng)
       addInPlace(&sum, result.codes.value.scalars)

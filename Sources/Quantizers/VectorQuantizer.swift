@@ -60,16 +60,21 @@ public final class VectorQuantizer: Quantizer {
 
   /// The nearest codes of `z [N, H, W, D]` without a tape or any state change (the encoder's path).
   public func indices(for z: Tensor) -> [Int32] {
-    precondition(z.shape.last == codebook.dimension, "latents have \(z.shape.last ?? 0) channels, codebook \(codebook.dimension)")
+    precondition(
+      z.shape.last == codebook.dimension, "latents have \(z.shape.last ?? 0) channels, codebook \(codebook.dimension)")
     return codebook.nearest(to: z.scalars).indices
   }
 
   /// One stage's work, shared with `ResidualQuantizer`: codes `[N, H, W, D]` (looked up on the tape), the loss,
   /// usage. On a recording tape: initialises the codebook if needed and keeps the batch for `finishStep`.
-  func quantizeStage(_ z: Variable, on tape: Tape, using rng: inout some RandomNumberGenerator)
+  func quantizeStage(
+    _ z: Variable, on tape: Tape, using rng: inout some RandomNumberGenerator
+  )
     -> (indices: [Int32], codes: Variable, loss: Variable, usage: CodebookUsage)
   {
-    precondition(z.shape.count == 4 && z.shape[3] == codebook.dimension, "VectorQuantizer needs z [N,H,W,\(codebook.dimension)], got \(z.shape)")
+    precondition(
+      z.shape.count == 4 && z.shape[3] == codebook.dimension,
+      "VectorQuantizer needs z [N,H,W,\(codebook.dimension)], got \(z.shape)")
     if tape.isRecording && !isInitialized { initializeCodebook(from: z.value.scalars, using: &rng) }
     let indices = codebook.nearest(to: z.value.scalars).indices
     let q = tape.reshaped(codebook.lookup(indices, on: tape), to: z.shape)

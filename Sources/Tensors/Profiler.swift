@@ -16,7 +16,8 @@ public enum Profiler {
 
   /// Runs `body`, charging its time and `flop` to `label` when profiling.
   @inline(__always)
-  static func measure<T>(_ label: @autoclosure () -> String, flop: @autoclosure () -> Double = 0, _ body: () -> T) -> T {
+  static func measure<T>(_ label: @autoclosure () -> String, flop: @autoclosure () -> Double = 0, _ body: () -> T) -> T
+  {
     guard isEnabled else { return body() }
     let start = DispatchTime.now().uptimeNanoseconds
     let result = body()

@@ -11,7 +11,8 @@ public struct Tensor: Equatable, Sendable {
 
   public init(shape: [Int], scalars: [Float]) {
     precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in shape \(shape)")
-    precondition(shape.reduce(1, *) == scalars.count, "shape \(shape) needs \(shape.reduce(1, *)) scalars, got \(scalars.count)")
+    precondition(
+      shape.reduce(1, *) == scalars.count, "shape \(shape) needs \(shape.reduce(1, *)) scalars, got \(scalars.count)")
     self.shape = shape
     self.scalars = scalars
   }

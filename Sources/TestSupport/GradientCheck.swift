@@ -26,9 +26,11 @@ public func gradientCheck(
   let (_, vars, r) = loss(inputs, weights: nil)
   for (k, input) in inputs.enumerated() {
     let analytic = vars[k].gradTensor.scalars
-    let coordinates = input.count <= 500 ? Array(0..<input.count) : (0..<64).map { _ in Int.random(in: 0..<input.count, using: &rng) }
+    let coordinates =
+      input.count <= 500 ? Array(0..<input.count) : (0..<64).map { _ in Int.random(in: 0..<input.count, using: &rng) }
     for i in coordinates {
-      var plus = inputs, minus = inputs
+      var plus = inputs
+      var minus = inputs
       plus[k].scalars[i] += h
       minus[k].scalars[i] -= h
       let numeric = (loss(plus, weights: r).0 - loss(minus, weights: r).0) / (2 * h)

@@ -10,14 +10,26 @@ public enum Checkpoint {
   public static func serialize(_ trainer: Trainer, elapsedSeconds: Double) -> [UInt8] {
     var entries: [(String, Tensor)] = trainer.model.storedTensors.map { ($0.name, $0.value) }
     let c = trainer.model.configuration
-    entries.append(("run.configuration", floats([c.downsampling, c.width, c.residualBlocks, c.residualHidden,
-      c.latentDimension, c.codebookSize, c.stages, Int(trainer.model.estimator.rawValue)])))
+    entries.append(
+      (
+        "run.configuration",
+        floats([
+          c.downsampling, c.width, c.residualBlocks, c.residualHidden,
+          c.latentDimension, c.codebookSize, c.stages, Int(trainer.model.estimator.rawValue),
+        ])
+      ))
     entries.append(("run.step", words(UInt64(trainer.step))))
     entries.append(("run.optimizerStep", words(UInt64(trainer.optimizer.step))))
     entries.append(("run.rng", words(trainer.rng.state)))
     entries.append(("run.elapsedSeconds", Tensor(Float(elapsedSeconds))))
-    entries.append(("run.indexCounts", Tensor(shape: [trainer.indexCounts.count * c.codebookSize], scalars: trainer.indexCounts.flatMap { $0 })))
-    for (p, (m, v)) in zip(trainer.optimizer.parameters, zip(trainer.optimizer.firstMoments, trainer.optimizer.secondMoments)) {
+    entries.append(
+      (
+        "run.indexCounts",
+        Tensor(shape: [trainer.indexCounts.count * c.codebookSize], scalars: trainer.indexCounts.flatMap { $0 })
+      ))
+    for (p, (m, v)) in zip(
+      trainer.optimizer.parameters, zip(trainer.optimizer.firstMoments, trainer.optimizer.secondMoments))
+    {
       entries.append(("adam.m." + p.name, Tensor(shape: [m.count], scalars: m)))
       entries.append(("adam.v." + p.name, Tensor(shape: [v.count], scalars: v)))
     }
@@ -31,8 +43,10 @@ public enum Checkpoint {
     let archive: ParameterArchive
     do { archive = try ParameterArchive.parse(bytes[...]) } catch { throw .badCheckpoint("\(error)") }
     let c = trainer.model.configuration
-    let expected = [c.downsampling, c.width, c.residualBlocks, c.residualHidden, c.latentDimension, c.codebookSize,
-      c.stages, Int(trainer.model.estimator.rawValue)].map { Float($0) }
+    let expected = [
+      c.downsampling, c.width, c.residualBlocks, c.residualHidden, c.latentDimension, c.codebookSize,
+      c.stages, Int(trainer.model.estimator.rawValue),
+    ].map { Float($0) }
     guard archive.tensor(named: "run.configuration")?.scalars == expected else {
       throw .badCheckpoint("the checkpoint was made with another preset or estimator")
     }
@@ -45,7 +59,9 @@ public enum Checkpoint {
     trainer.optimizer.step = try state.stepCount("run.optimizerStep")
     trainer.rng = SplitMix64(seed: try state.integer("run.rng"))
     let counts = try state.floats("run.indexCounts", count: trainer.indexCounts.count * c.codebookSize)
-    trainer.indexCounts = stride(from: 0, to: counts.count, by: c.codebookSize).map { Array(counts[$0..<$0 + c.codebookSize]) }
+    trainer.indexCounts = stride(from: 0, to: counts.count, by: c.codebookSize).map {
+      Array(counts[$0..<$0 + c.codebookSize])
+    }
     for (k, p) in trainer.optimizer.parameters.enumerated() {
       trainer.optimizer.firstMoments[k] = try state.floats("adam.m." + p.name, count: p.value.count)
       trainer.optimizer.secondMoments[k] = try state.floats("adam.v." + p.name, count: p.value.count)
@@ -67,7 +83,8 @@ public enum Checkpoint {
         }
         if let r = stage.restart, !r.usage.isEmpty {
           out.append(("vq.\(s).restart.usage", Tensor(shape: [r.usage.count], scalars: r.usage)))
-          out.append(("vq.\(s).restart.idle", Tensor(shape: [r.idleSteps.count], scalars: r.idleSteps.map { Float($0) })))
+          out.append(
+            ("vq.\(s).restart.idle", Tensor(shape: [r.idleSteps.count], scalars: r.idleSteps.map { Float($0) })))
         }
         return out
       }
@@ -102,7 +119,9 @@ public enum Checkpoint {
     }
   }
 
-  private static func floats(_ values: [Int]) -> Tensor { Tensor(shape: [values.count], scalars: values.map { Float($0) }) }
+  private static func floats(_ values: [Int]) -> Tensor {
+    Tensor(shape: [values.count], scalars: values.map { Float($0) })
+  }
 
   private static func words(_ value: UInt64) -> Tensor {
     Tensor(shape: [4], scalars: (0..<4).map { Float((value >> (16 * UInt64($0))) & 0xFFFF) })

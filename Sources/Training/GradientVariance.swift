@@ -41,7 +41,8 @@ public struct GradientStatistics: Sendable {
   public init(_ gradients: [[Float]]) {
     precondition(!gradients.isEmpty, "need at least one gradient")
     let n = gradients[0].count
-    var mean = [Double](repeating: 0, count: n), m2 = [Double](repeating: 0, count: n)
+    var mean = [Double](repeating: 0, count: n)
+    var m2 = [Double](repeating: 0, count: n)
     var normSum = 0.0
     for (s, g) in gradients.enumerated() {
       precondition(g.count == n, "gradients differ in size")
@@ -103,13 +104,18 @@ public final class GradientVariance {
   /// `model` must have been built for `variant.estimator`; `options` gives σ, the batch size and the crop.
   /// `rng` draws the batches and the estimator's samples.
   public init(model: VQModel, variant: EstimatorVariant, options: TrainingOptions, dataset: ImageDataset) {
-    precondition(model.estimator == variant.estimator, "a \(model.estimator) model cannot give \(variant.rawValue) gradients")
+    precondition(
+      model.estimator == variant.estimator, "a \(model.estimator) model cannot give \(variant.rawValue) gradients")
     (self.model, self.variant, self.options) = (model, variant, options)
     trainer = Trainer(options: options, model: model, dataset: dataset)
     switch model.bottleneck {
     case .residual(let q): q.quantizerDropout = false
     case .reinforce(let q):
-      if variant == .reinforceNoBaseline { q.baseline = nil } else if q.baseline == nil { q.baseline = RunningBaseline() }
+      if variant == .reinforceNoBaseline {
+        q.baseline = nil
+      } else if q.baseline == nil {
+        q.baseline = RunningBaseline()
+      }
       baseline = q.baseline
     case .gumbel: break
     }
@@ -126,7 +132,8 @@ public final class GradientVariance {
       let x = dataset(using: &rng)
       let tape = Tape()
       let output = q.quantize(model.encoder(Variable(x, requiresGrad: false), on: tape), on: tape, using: &rng)
-      let logp = trainer.gaussianLogLikelihood(model.decoder(output.quantized, on: tape), Variable(x, requiresGrad: false), on: tape)
+      let logp = trainer.gaussianLogLikelihood(
+        model.decoder(output.quantized, on: tape), Variable(x, requiresGrad: false), on: tape)
       q.baseline?.update(with: logp.value.scalars.reduce(0, +) / Float(x.shape[0]))
     }
     baseline = q.baseline
@@ -178,10 +185,11 @@ public final class GradientVariance {
 
   /// One gradient on each of `batches` fresh batches.
   public func acrossBatches(_ batches: Int, using rng: inout SplitMix64) -> GradientStatistics {
-    GradientStatistics((0..<batches).map { _ in
-      let batch = dataset(using: &rng)
-      return encoderGradient(on: batch, using: &rng)
-    })
+    GradientStatistics(
+      (0..<batches).map { _ in
+        let batch = dataset(using: &rng)
+        return encoderGradient(on: batch, using: &rng)
+      })
   }
 
   /// On `batch`, with the deterministic (inference) quantizer: `H(q(·|x))` in nats per latent (0 for
@@ -202,16 +210,22 @@ extension VQModel {
   /// that makes `q(k|x) ∝ exp(−‖z_e − e_k‖² / T)`: `W[d, k] = 2 e_k[d] / T`, `b_k = −‖e_k‖² / T` (the `‖z_e‖²`
   /// term cancels in the softmax). Its mode `argmax_k q(k|x)` is the source's nearest code, so it decodes exactly
   /// as the source; `T → 0` makes the distribution one-hot.
-  public static func transplanted(from source: VQModel, to estimator: Estimator, logitTemperature t: Float,
-                                  options: QuantizerOptions = .init()) -> VQModel {
-    guard case .residual(let residual) = source.bottleneck else { preconditionFailure("the source must be a straight-through model") }
+  public static func transplanted(
+    from source: VQModel, to estimator: Estimator, logitTemperature t: Float,
+    options: QuantizerOptions = .init()
+  ) -> VQModel {
+    guard case .residual(let residual) = source.bottleneck else {
+      preconditionFailure("the source must be a straight-through model")
+    }
     precondition(estimator != .straightThrough, "transplant into gumbel or reinforce")
     precondition(t > 0, "the logit temperature must be positive")
     var rng = SplitMix64(seed: 0)
     var configuration = source.configuration
     configuration.stages = 1
     let model = VQModel(configuration, estimator: estimator, options: options, using: &rng)
-    for (to, from) in zip(model.encoder.parameters + model.decoder.parameters, source.encoder.parameters + source.decoder.parameters) {
+    for (to, from) in zip(
+      model.encoder.parameters + model.decoder.parameters, source.encoder.parameters + source.decoder.parameters)
+    {
       precondition(to.shape == from.shape, "parameter \(from.name) differs in shape")
       to.value = from.value
     }
@@ -224,7 +238,8 @@ extension VQModel {
     case .residual: preconditionFailure("unreachable")
     }
     codebook.embeddings.value = codes
-    var weight = [Float](repeating: 0, count: d * k), bias = [Float](repeating: 0, count: k)
+    var weight = [Float](repeating: 0, count: d * k)
+    var bias = [Float](repeating: 0, count: k)
     for c in 0..<k {
       var squared: Float = 0
       for j in 0..<d {

@@ -21,7 +21,9 @@ public final class ImageDataset {
         base[i] = Result { try ImageFile.read(path: files[i]).image }
       }
     }
-    var images: [RGBImage] = [], paths: [String] = [], skipped: [(String, String)] = []
+    var images: [RGBImage] = []
+    var paths: [String] = []
+    var skipped: [(String, String)] = []
     var tooSmall = 0
     for (path, result) in zip(files, results) {
       switch result! {

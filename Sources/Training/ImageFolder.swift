@@ -6,7 +6,9 @@ public enum ImageFolder {
 
   public static func files(in folder: String) throws(TrainingError) -> [String] {
     var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else { throw .missingFolder(folder) }
+    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else {
+      throw .missingFolder(folder)
+    }
     guard isDirectory.boolValue else { throw .notAFolder(folder) }
     guard let walker = FileManager.default.enumerator(atPath: folder) else { throw .missingFolder(folder) }
     var found: [String] = []

@@ -8,7 +8,9 @@ public struct LearningRateSchedule: Equatable, Sendable {
   public let finalFraction: Float
 
   public init(peak: Float, warmupSteps: Int, totalSteps: Int, finalFraction: Float = 0.05) {
-    (self.peak, self.warmupSteps, self.totalSteps, self.finalFraction) = (peak, warmupSteps, max(1, totalSteps), finalFraction)
+    (self.peak, self.warmupSteps, self.totalSteps, self.finalFraction) = (
+      peak, warmupSteps, max(1, totalSteps), finalFraction
+    )
   }
 
   /// The rate for 0-based step `step`.

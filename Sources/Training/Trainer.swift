@@ -1,8 +1,8 @@
 import Codec
-import RealModule
 import Dispatch
 import Layers
 import Quantizers
+import RealModule
 import Tensors
 
 /// Runs training steps: random crops → model → loss → one backward → clipping → Adam → quantizer updates.
@@ -26,8 +26,10 @@ public final class Trainer {
     self.dataset = dataset
     rng = SplitMix64(seed: options.seed &+ 0x5EED)
     optimizer = Adam(parameters: model.parameters, learningRate: options.learningRate, weightDecay: options.weightDecay)
-    indexCounts = [[Float]](repeating: [Float](repeating: 0, count: model.configuration.codebookSize), count: model.stageCount)
-    schedule = LearningRateSchedule(peak: options.learningRate, warmupSteps: options.warmupSteps, totalSteps: options.steps)
+    indexCounts = [[Float]](
+      repeating: [Float](repeating: 0, count: model.configuration.codebookSize), count: model.stageCount)
+    schedule = LearningRateSchedule(
+      peak: options.learningRate, warmupSteps: options.warmupSteps, totalSteps: options.steps)
   }
 
   /// One optimisation step on a fresh batch.

@@ -25,7 +25,9 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
     case .diverged(let step, let quantity): "training diverged at step \(step): the \(quantity) is not finite"
     case .divergedAfterSaving(let step, let quantity, let savedStep, let checkpoint):
       "training diverged at step \(step): the \(quantity) is not finite; "
-        + (savedStep.map { "no model written for it; the model and \(checkpoint) of step \($0) are kept (--resume from it, with a lower --lr)" }
+        + (savedStep.map {
+          "no model written for it; the model and \(checkpoint) of step \($0) are kept (--resume from it, with a lower --lr)"
+        }
           ?? "nothing was written (no checkpoint yet); try a lower --lr")
     case .writeFailed(let why): why
     }

@@ -27,7 +27,9 @@ public final class TrainingSession {
 
   /// A fresh run starts an empty log; a resumed one appends to it. Whether existing files may be replaced is the
   /// caller's decision (`vqcodec train --force`).
-  public init(trainer: Trainer, modelPath: String, validationImages: [RGBImage] = [], resumeFrom checkpoint: String? = nil) throws {
+  public init(
+    trainer: Trainer, modelPath: String, validationImages: [RGBImage] = [], resumeFrom checkpoint: String? = nil
+  ) throws {
     self.trainer = trainer
     self.modelPath = modelPath
     self.validationImages = validationImages
@@ -73,7 +75,9 @@ public final class TrainingSession {
   private func validate(_ report: (Event) -> Void) throws {
     let result = Validation.evaluate(trainer.model, on: validationImages)
     report(.validation(step: trainer.step, result))
-    try writeLine("{\"step\": \(trainer.step), \"val_psnr\": \(fmt(result.psnr)), \"val_bpp_fixed\": \(fmt(result.bitsPerPixel)), \"val_perplexity\": \(fmt(result.perplexity)), \"val_used_codes\": \(result.usedCodes), \"val_dead_codes\": \(result.deadCodes)}")
+    try writeLine(
+      "{\"step\": \(trainer.step), \"val_psnr\": \(fmt(result.psnr)), \"val_bpp_fixed\": \(fmt(result.bitsPerPixel)), \"val_perplexity\": \(fmt(result.perplexity)), \"val_used_codes\": \(result.usedCodes), \"val_dead_codes\": \(result.deadCodes)}"
+    )
   }
 
   /// Writes the model file and the checkpoint, each atomically; a model with a non-finite weight is never written.
@@ -84,7 +88,8 @@ public final class TrainingSession {
     trainer.model.indexPrior = trainer.indexPrior
     // No wall-clock time in the model file: the same options and seed must give the same bytes (and fingerprint),
     // in one go or resumed. The time is in the checkpoint and the metrics log.
-    var notes = "{\"trained_steps\": \(trainer.step), \"estimator\": \"\(trainer.model.estimator)\", \"batch\": \(trainer.options.batch), \"crop\": \(trainer.options.crop), \"learning_rate\": \(trainer.options.learningRate), \"seed\": \(trainer.options.seed)"
+    var notes =
+      "{\"trained_steps\": \(trainer.step), \"estimator\": \"\(trainer.model.estimator)\", \"batch\": \(trainer.options.batch), \"crop\": \(trainer.options.crop), \"learning_rate\": \(trainer.options.learningRate), \"seed\": \(trainer.options.seed)"
     if let source = trainer.options.initializedFrom { notes += ", \"initialized_from\": \"\(source)\"" }
     notes += "}"
     do {
@@ -96,9 +101,12 @@ public final class TrainingSession {
   }
 
   private func writeLog(_ m: StepMetrics, elapsed: Double) throws {
-    var line = "{\"step\": \(m.step), \"seconds\": \(fmt(elapsed)), \"loss\": \(fmt(Double(m.loss))), \"mse\": \(fmt(Double(m.meanSquaredError))), \"psnr\": \(fmt(m.psnr)), "
-    line += "\"log_likelihood\": \(fmt(Double(m.logLikelihood))), \"entropy\": \(fmt(Double(m.entropy))), \"log_k\": \(fmt(Double(m.logCodeCount))), "
-    line += "\"perplexity\": \(fmt(m.perplexity)), \"used_codes\": \(m.usedCodes), \"stages\": \(m.activeStages), \"grad_norm\": \(fmt(Double(m.gradientNorm))), \"lr\": \(fmt(Double(m.learningRate)))"
+    var line =
+      "{\"step\": \(m.step), \"seconds\": \(fmt(elapsed)), \"loss\": \(fmt(Double(m.loss))), \"mse\": \(fmt(Double(m.meanSquaredError))), \"psnr\": \(fmt(m.psnr)), "
+    line +=
+      "\"log_likelihood\": \(fmt(Double(m.logLikelihood))), \"entropy\": \(fmt(Double(m.entropy))), \"log_k\": \(fmt(Double(m.logCodeCount))), "
+    line +=
+      "\"perplexity\": \(fmt(m.perplexity)), \"used_codes\": \(m.usedCodes), \"stages\": \(m.activeStages), \"grad_norm\": \(fmt(Double(m.gradientNorm))), \"lr\": \(fmt(Double(m.learningRate)))"
     if let t = m.temperature { line += ", \"temperature\": \(fmt(Double(t)))" }
     try writeLine(line + ", \"images_per_s\": \(fmt(m.imagesPerSecond))}")
   }

@@ -16,20 +16,24 @@ public struct ValidationResult: Sendable {
 public enum Validation {
   public static func evaluate(_ model: VQModel, on images: [RGBImage]) -> ValidationResult {
     let f = model.configuration.downsampling
-    var psnrTotal = 0.0, bitsTotal = 0.0
+    var psnrTotal = 0.0
+    var bitsTotal = 0.0
     var usage = CodebookUsage(indices: [], codes: model.configuration.codebookSize)
     for image in images {
       let x = image.tensor(paddedToMultipleOf: f)
       let indices = model.indices(for: x, stages: model.stageCount)
       let latentShape = [1, x.shape[1] / f, x.shape[2] / f]
-      let decoded = RGBImage(tensor: model.reconstruction(from: indices, latentShape: latentShape), croppedTo: image.width, height: image.height)
+      let decoded = RGBImage(
+        tensor: model.reconstruction(from: indices, latentShape: latentShape), croppedTo: image.width,
+        height: image.height)
       psnrTotal += min(100, psnr(image, decoded))
       let bitsPerIndex = Double(CodedRates.fixedWidth(model.configuration.codebookSize))
       bitsTotal += Double(indices.count * indices[0].count) * bitsPerIndex / Double(image.width * image.height)
       usage.merge(CodebookUsage(indices: indices[0], codes: model.configuration.codebookSize))
     }
     let n = Double(max(1, images.count))
-    return ValidationResult(psnr: psnrTotal / n, bitsPerPixel: bitsTotal / n, perplexity: usage.perplexity,
-                            usedCodes: usage.usedCodes, deadCodes: usage.deadCodes)
+    return ValidationResult(
+      psnr: psnrTotal / n, bitsPerPixel: bitsTotal / n, perplexity: usage.perplexity,
+      usedCodes: usage.usedCodes, deadCodes: usage.deadCodes)
   }
 }

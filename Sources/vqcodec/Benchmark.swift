@@ -19,7 +19,8 @@ struct Benchmark {
     let work = config.forwardWork(height: size.height, width: size.width, batch: batch)
     var fields: [(String, String)] = [
       ("arch", "\"bench-f4\""), ("mode", "\"\(mode)\""), ("threads", "\(threads)"), ("batch", "\(batch)"),
-      ("size", "[\(size.height), \(size.width)]"), ("steps", "\(steps)"), ("repeat", "\(repeats)"), ("warmup", "\(warmup)"),
+      ("size", "[\(size.height), \(size.width)]"), ("steps", "\(steps)"), ("repeat", "\(repeats)"),
+      ("warmup", "\(warmup)"),
       ("backend", "\"vqcodec\""), ("kernel", "\"\(MatrixKernel.name)\""),
     ]
     switch mode {
@@ -31,10 +32,12 @@ struct Benchmark {
       let times = time { step.run() }
       let ms = median(times) * 1e3
       if profile { printProfile { step.run() } }
-      fields += [("ms_per_step", fmt(ms)), ("images_per_s", fmt(Double(batch) / ms * 1e3)),
-                 ("per_repeat_ms", "[" + times.map { fmt($0 * 1e3) }.joined(separator: ", ") + "]"),
-                 ("gflop_per_step", fmt(work.trainingStepGFLOP)), ("gflop_per_s", fmt(work.trainingStepGFLOP / ms * 1e3)),
-                 ("final_loss", fmt(Double(step.lastLoss)))]
+      fields += [
+        ("ms_per_step", fmt(ms)), ("images_per_s", fmt(Double(batch) / ms * 1e3)),
+        ("per_repeat_ms", "[" + times.map { fmt($0 * 1e3) }.joined(separator: ", ") + "]"),
+        ("gflop_per_step", fmt(work.trainingStepGFLOP)), ("gflop_per_s", fmt(work.trainingStepGFLOP / ms * 1e3)),
+        ("final_loss", fmt(Double(step.lastLoss))),
+      ]
     default:
       let codec = CodecBenchmark(config: config, batch: batch, size: size, rng: &rng)
       let isEncode = mode == "encode"
@@ -42,9 +45,11 @@ struct Benchmark {
       if profile { printProfile { if isEncode { codec.encode() } else { codec.decode() } } }
       let seconds = median(times)
       let gflop = isEncode ? work.encodeGFLOP : work.decodeGFLOP
-      fields += [("seconds", fmt(seconds)), ("megapixels_per_s", fmt(Double(batch * size.height * size.width) / 1e6 / seconds)),
-                 ("per_repeat_s", "[" + times.map { fmt($0) }.joined(separator: ", ") + "]"),
-                 ("gflop", fmt(gflop)), ("gflop_per_s", fmt(gflop / seconds))]
+      fields += [
+        ("seconds", fmt(seconds)), ("megapixels_per_s", fmt(Double(batch * size.height * size.width) / 1e6 / seconds)),
+        ("per_repeat_s", "[" + times.map { fmt($0) }.joined(separator: ", ") + "]"),
+        ("gflop", fmt(gflop)), ("gflop_per_s", fmt(gflop / seconds)),
+      ]
     }
     return Result(fields: fields)
   }
@@ -70,9 +75,13 @@ struct Benchmark {
     var attributed = 0.0
     for (label, e) in Profiler.entries.sorted(by: { $0.value.seconds > $1.value.seconds }) {
       attributed += e.seconds
-      print("{\"op\": \"\(label)\", \"calls\": \(e.calls), \"ms\": \(fmt(e.seconds * 1e3)), \"share\": \(fmt(e.seconds / total)), \"gflop_per_s\": \(fmt(e.flop / e.seconds / 1e9))}")
+      print(
+        "{\"op\": \"\(label)\", \"calls\": \(e.calls), \"ms\": \(fmt(e.seconds * 1e3)), \"share\": \(fmt(e.seconds / total)), \"gflop_per_s\": \(fmt(e.flop / e.seconds / 1e9))}"
+      )
     }
-    print("{\"op\": \"other (elementwise, reductions, quantizer, optimizer)\", \"ms\": \(fmt((total - attributed) * 1e3)), \"share\": \(fmt((total - attributed) / total))}")
+    print(
+      "{\"op\": \"other (elementwise, reductions, quantizer, optimizer)\", \"ms\": \(fmt((total - attributed) * 1e3)), \"share\": \(fmt((total - attributed) / total))}"
+    )
     print("{\"op\": \"step total\", \"ms\": \(fmt(total * 1e3))}")
   }
 
@@ -80,7 +89,8 @@ struct Benchmark {
   private func timeGEMM() -> (seconds: Double, gflop: Double) {
     let n = 2048
     var rng = SplitMix64(seed: seed)
-    let a = Tensor.uniform(shape: [n, n], in: -1...1, using: &rng), b = Tensor.uniform(shape: [n, n], in: -1...1, using: &rng)
+    let a = Tensor.uniform(shape: [n, n], in: -1...1, using: &rng)
+    let b = Tensor.uniform(shape: [n, n], in: -1...1, using: &rng)
     let tape = Tape(isRecording: false)
     let (va, vb) = (Variable(a, requiresGrad: false), Variable(b, requiresGrad: false))
     let times = time { _ = tape.matmul(va, vb) }

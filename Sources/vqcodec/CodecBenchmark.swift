@@ -16,7 +16,8 @@ final class CodecBenchmark {
     decoder = Decoder(config, using: &rng)
     let k = config.codebookSize
     codebook = .uniform(shape: [k, config.latentDimension], in: -1 / Float(k)...1 / Float(k), using: &rng)
-    image = Variable(.uniform(shape: [batch, size.height, size.width, 3], in: -0.5...0.5, using: &rng), requiresGrad: false)
+    image = Variable(
+      .uniform(shape: [batch, size.height, size.width, 3], in: -0.5...0.5, using: &rng), requiresGrad: false)
     let f = config.downsampling
     latentShape = [batch, size.height / f, size.width / f, config.latentDimension]
     indices = encode()
@@ -26,7 +27,9 @@ final class CodecBenchmark {
   func encode() -> [Int32] {
     let z = encoder(image, on: Tape.inference)
     let d = z.shape[3]
-    return nearestCodes(z.value.scalars, rows: z.value.count / d, codebook: codebook.scalars, codes: codebook.shape[0], dimension: d).indices
+    return nearestCodes(
+      z.value.scalars, rows: z.value.count / d, codebook: codebook.scalars, codes: codebook.shape[0], dimension: d
+    ).indices
   }
 
   @discardableResult

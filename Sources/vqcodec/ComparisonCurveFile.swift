@@ -15,7 +15,9 @@ enum ComparisonCurveFile {
       return [try compressAICurve(results, name: name, path: path)]
     }
     let curves = root.keys.sorted().compactMap { codec in
-      (root[codec] as? [[String: Any]]).map { baselineCurve($0, name: "\(codec) (\((path as NSString).lastPathComponent))") }
+      (root[codec] as? [[String: Any]]).map {
+        baselineCurve($0, name: "\(codec) (\((path as NSString).lastPathComponent))")
+      }
     }
     guard !curves.isEmpty, curves.allSatisfy({ !$0.points.isEmpty }) else {
       throw CommandFailure("\(path): neither a CompressAI results file nor rd_baseline.py output")
@@ -23,7 +25,9 @@ enum ComparisonCurveFile {
     return curves
   }
 
-  private static func compressAICurve(_ results: [String: Any], name: String, path: String) throws -> RateDistortionCurve {
+  private static func compressAICurve(
+    _ results: [String: Any], name: String, path: String
+  ) throws -> RateDistortionCurve {
     let numbers = { (key: String) in (results[key] as? [Any])?.map { ($0 as? NSNumber)?.doubleValue } }
     guard let bpp = numbers("bpp"), let psnr = numbers("psnr-rgb") ?? numbers("psnr"), psnr.count == bpp.count else {
       throw CommandFailure("\(path): results need \"bpp\" and \"psnr-rgb\" (or \"psnr\") arrays of the same length")
@@ -37,9 +41,13 @@ enum ComparisonCurveFile {
   }
 
   private static func baselineCurve(_ points: [[String: Any]], name: String) -> RateDistortionCurve {
-    RateDistortionCurve(name: name, points: points.compactMap { p in
-      guard let x = (p["bpp"] as? NSNumber)?.doubleValue, let y = (p["psnr"] as? NSNumber)?.doubleValue else { return nil }
-      return CurvePoint(bitsPerPixel: x, psnr: y, msSSIM: ((p["ms-ssim"] ?? p["ms_ssim"]) as? NSNumber)?.doubleValue)
-    })
+    RateDistortionCurve(
+      name: name,
+      points: points.compactMap { p in
+        guard let x = (p["bpp"] as? NSNumber)?.doubleValue, let y = (p["psnr"] as? NSNumber)?.doubleValue else {
+          return nil
+        }
+        return CurvePoint(bitsPerPixel: x, psnr: y, msSSIM: ((p["ms-ssim"] ?? p["ms_ssim"]) as? NSNumber)?.doubleValue)
+      })
   }
 }

@@ -29,7 +29,9 @@ struct DecodeCommand: ParsableCommand {
     }
     try file!.commit()
     if !quiet {
-      print("\(output): \(width)×\(height), \(String(format: "%.2f", Date().timeIntervalSince(start))) s, \(peakMemoryText())")
+      print(
+        "\(output): \(width)×\(height), \(String(format: "%.2f", Date().timeIntervalSince(start))) s, \(peakMemoryText())"
+      )
     }
   }
 }

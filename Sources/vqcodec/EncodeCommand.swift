@@ -31,7 +31,9 @@ struct EncodeCommand: ParsableCommand {
     try AtomicFile.write(bytes, to: output)
     if !quiet {
       let bpp = Double(8 * bytes.count) / Double(decoded.image.width * decoded.image.height)
-      print("\(output): \(bytes.count) bytes, \(String(format: "%.4f", bpp)) bpp, \(String(format: "%.2f", Date().timeIntervalSince(start))) s, \(peakMemoryText())")
+      print(
+        "\(output): \(bytes.count) bytes, \(String(format: "%.4f", bpp)) bpp, \(String(format: "%.2f", Date().timeIntervalSince(start))) s, \(peakMemoryText())"
+      )
     }
   }
 }

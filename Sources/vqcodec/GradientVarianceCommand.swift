@@ -8,7 +8,8 @@ import Training
 struct GradientVarianceCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "gradient-variance",
-    abstract: "Measure the noise of each estimator's gradient of the encoder's parameters (one JSON line per estimator).",
+    abstract:
+      "Measure the noise of each estimator's gradient of the encoder's parameters (one JSON line per estimator).",
     discussion: """
       Same batch: --samples gradients on ONE fixed batch (only the estimator's sampling differs; straight-through \
       is deterministic, variance 0). Across batches: one gradient on each of --batches different batches (the \
@@ -21,20 +22,26 @@ struct GradientVarianceCommand: ParsableCommand {
 
   @Argument(help: "Folder of training images (the batches are random crops, as in training).") var folder: String
   @Option(help: "Model file (.vqm) to measure at; without it a fresh model of --preset.") var model: String?
-  @Option(help: "Architecture of a fresh model: \(ModelConfiguration.presets.keys.sorted().joined(separator: ", ")).") var preset = "bench-f4"
-  @Option(help: "Comma-separated: straight-through, gumbel, reinforce, reinforce-no-baseline, or all.") var estimator = "all"
+  @Option(help: "Architecture of a fresh model: \(ModelConfiguration.presets.keys.sorted().joined(separator: ", ")).")
+  var preset = "bench-f4"
+  @Option(help: "Comma-separated: straight-through, gumbel, reinforce, reinforce-no-baseline, or all.") var estimator =
+    "all"
   @Option(help: "Gradients on the fixed batch, per estimator.") var samples = 32
   @Option(help: "Different batches for the across-batch variance (default: --samples).") var batches: Int?
   @Option(help: "Images per batch.") var batch = 16
   @Option(help: "Crop size in pixels.") var crop = 64
   @Option(help: "Seed of the batches, the estimators' samples and fresh models.") var seed: UInt64 = 0
   @Option(help: "Gumbel-softmax temperature τ.") var temperature: Float = 1
-  @Option(help: "Transplant: T of q(k|x) ∝ exp(−‖z − e_k‖²/T) (default: the mean nearest-code distance on the fixed batch).") var logitTemperature: Float?
+  @Option(
+    help: "Transplant: T of q(k|x) ∝ exp(−‖z − e_k‖²/T) (default: the mean nearest-code distance on the fixed batch).")
+  var logitTemperature: Float?
   @Option(help: "REINFORCE: batches that warm the running baseline up before it is frozen.") var baselineWarmup = 10
   @OptionGroup var threadOptions: ThreadOptions
 
   func validate() throws {
-    guard samples >= 2, (batches ?? samples) >= 2 else { throw ValidationError("--samples and --batches must be at least 2") }
+    guard samples >= 2, (batches ?? samples) >= 2 else {
+      throw ValidationError("--samples and --batches must be at least 2")
+    }
     guard batch >= 1, (8...1024).contains(crop), temperature > 0, baselineWarmup >= 0 else {
       throw ValidationError("--batch must be positive, --crop in 8...1024, --temperature positive")
     }
@@ -47,7 +54,8 @@ struct GradientVarianceCommand: ParsableCommand {
     if estimator == "all" { return EstimatorVariant.allCases }
     return try estimator.split(separator: ",").map { name in
       guard let v = EstimatorVariant(rawValue: String(name)) else {
-        throw ValidationError("--estimator: unknown \(name) (straight-through, gumbel, reinforce, reinforce-no-baseline, all)")
+        throw ValidationError(
+          "--estimator: unknown \(name) (straight-through, gumbel, reinforce, reinforce-no-baseline, all)")
       }
       return v
     }
@@ -62,7 +70,8 @@ struct GradientVarianceCommand: ParsableCommand {
     }
     let configuration = source?.configuration ?? ModelConfiguration.presets[preset]!
     guard crop % configuration.downsampling == 0 else {
-      throw ValidationError("--crop must be a multiple of the model's downsampling factor \(configuration.downsampling)")
+      throw ValidationError(
+        "--crop must be a multiple of the model's downsampling factor \(configuration.downsampling)")
     }
     let dataset = try ImageDataset(folder: folder, crop: crop)
     var options = TrainingOptions(configuration: configuration)
@@ -71,7 +80,8 @@ struct GradientVarianceCommand: ParsableCommand {
     // Separate streams, so every estimator sees the same fixed batch, the same other batches and the same warm-up.
     var batchRNG = SplitMix64(seed: seed)
     let fixedBatch = dataset.batch(count: batch, crop: crop, using: &batchRNG)
-    var results: [(variant: EstimatorVariant, fields: [String], same: GradientStatistics, across: GradientStatistics)] = []
+    var results: [(variant: EstimatorVariant, fields: [String], same: GradientStatistics, across: GradientStatistics)] =
+      []
 
     for variant in variants {
       let start = DispatchTime.now().uptimeNanoseconds
@@ -88,7 +98,9 @@ struct GradientVarianceCommand: ParsableCommand {
           fields.append("\"point\": \"transplanted from straight-through\"")
           fields.append("\"logit_temperature\": \(number(Double(t)))")
         } else {
-          throw CommandFailure("a \(source.estimator) model cannot be measured as \(variant.rawValue) (only straight-through models transplant)")
+          throw CommandFailure(
+            "a \(source.estimator) model cannot be measured as \(variant.rawValue) (only straight-through models transplant)"
+          )
         }
       } else {
         var rng = SplitMix64(seed: seed)
@@ -97,15 +109,22 @@ struct GradientVarianceCommand: ParsableCommand {
         fields.append("\"point\": \"initialisation\"")
       }
       let meter = GradientVariance(model: measured, variant: variant, options: options, dataset: dataset)
-      if variant == .gumbel { meter.gumbelTemperature = temperature; fields.append("\"gumbel_temperature\": \(number(Double(temperature)))") }
+      if variant == .gumbel {
+        meter.gumbelTemperature = temperature
+        fields.append("\"gumbel_temperature\": \(number(Double(temperature)))")
+      }
       var sampleRNG = SplitMix64(seed: seed &+ 2)
       meter.prepare(on: fixedBatch, using: &sampleRNG)
       var warmRNG = SplitMix64(seed: seed &+ 3)
       meter.warmUpBaseline(batches: baselineWarmup, using: &warmRNG)
-      if variant.estimator == .reinforce { fields.append("\"baseline\": \(meter.baseline?.value.map { number(Double($0)) } ?? "null")") }
+      if variant.estimator == .reinforce {
+        fields.append("\"baseline\": \(meter.baseline?.value.map { number(Double($0)) } ?? "null")")
+      }
       let (entropy, logLikelihood) = meter.diagnostics(on: fixedBatch)
-      fields += ["\"batch\": \(batch)", "\"crop\": \(crop)", "\"encoder_parameters\": \(meter.parameterCount)",
-                 "\"entropy\": \(number(Double(entropy)))", "\"log_likelihood_mode\": \(number(Double(logLikelihood)))"]
+      fields += [
+        "\"batch\": \(batch)", "\"crop\": \(crop)", "\"encoder_parameters\": \(meter.parameterCount)",
+        "\"entropy\": \(number(Double(entropy)))", "\"log_likelihood_mode\": \(number(Double(logLikelihood)))",
+      ]
       printNotice("\(variant.rawValue): \(samples) gradients on the fixed batch")
       let same = meter.sameBatch(fixedBatch, samples: samples, using: &sampleRNG)
       printNotice("\(variant.rawValue): \(batches ?? samples) gradients on different batches")
@@ -120,7 +139,8 @@ struct GradientVarianceCommand: ParsableCommand {
       fields.append("\"same_batch\": \(summary(r.same))")
       fields.append("\"across_batches\": \(summary(r.across))")
       fields.append("\"cosine_same_batch\": " + cosines(results.map { ($0.variant, r.same.cosine(with: $0.same)) }))
-      fields.append("\"cosine_across_batches\": " + cosines(results.map { ($0.variant, r.across.cosine(with: $0.across)) }))
+      fields.append(
+        "\"cosine_across_batches\": " + cosines(results.map { ($0.variant, r.across.cosine(with: $0.across)) }))
       print("{" + fields.joined(separator: ", ") + "}")
     }
   }

@@ -13,12 +13,16 @@ struct ImageSourceList {
     var found: [(name: String, path: String)] = []
     for path in paths {
       var isDirectory: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw CommandFailure("\(path): no such file or folder") }
+      guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        throw CommandFailure("\(path): no such file or folder")
+      }
       if !isDirectory.boolValue {
         found.append(((path as NSString).lastPathComponent, path))
         continue
       }
-      guard let walker = FileManager.default.enumerator(atPath: path) else { throw CommandFailure("\(path): cannot list the folder") }
+      guard let walker = FileManager.default.enumerator(atPath: path) else {
+        throw CommandFailure("\(path): cannot list the folder")
+      }
       var inFolder: [String] = []
       while let relative = walker.nextObject() as? String {
         if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }

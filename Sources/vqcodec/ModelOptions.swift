@@ -30,7 +30,9 @@ struct CommandFailure: Error, CustomStringConvertible {
 /// Reads a whole file, refusing folders and anything over 1 GiB before reading it.
 func readFile(_ path: String) throws -> [UInt8] {
   var isDirectory: ObjCBool = false
-  guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw CommandFailure("\(path): no such file") }
+  guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+    throw CommandFailure("\(path): no such file")
+  }
   guard !isDirectory.boolValue else { throw CommandFailure("\(path): is a folder") }
   let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
   guard size <= 1 << 30 else { throw CommandFailure("\(path): file too large (\(size) bytes)") }

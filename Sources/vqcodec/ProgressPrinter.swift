@@ -16,8 +16,9 @@ final class ProgressPrinter {
     switch event {
     case .step(let m, let elapsed, let total):
       let eta = total.map { t in m.imagesPerSecond > 0 ? elapsed / Double(m.step) * Double(t - m.step) : 0 } ?? 0
-      var text = String(format: "step %d/%d  loss %.4f  psnr %.2f dB  perplexity %.1f  codes %d  %.1f img/s  %@ elapsed  ETA %@",
-                        m.step, total ?? 0, m.loss, m.psnr, m.perplexity, m.usedCodes, m.imagesPerSecond, clock(elapsed), clock(eta))
+      var text = String(
+        format: "step %d/%d  loss %.4f  psnr %.2f dB  perplexity %.1f  codes %d  %.1f img/s  %@ elapsed  ETA %@",
+        m.step, total ?? 0, m.loss, m.psnr, m.perplexity, m.usedCodes, m.imagesPerSecond, clock(elapsed), clock(eta))
       if let t = m.temperature { text += String(format: "  τ %.3f", t) }
       if isTerminal {
         write("\r\u{1B}[2K" + text)
@@ -27,8 +28,10 @@ final class ProgressPrinter {
         write(text + "\n")
       }
     case .validation(let step, let v):
-      note(String(format: "validation at step %d: %.2f dB, %.4f bpp (fixed width), perplexity %.1f, %d codes used, %d dead",
-                  step, v.psnr, v.bitsPerPixel, v.perplexity, v.usedCodes, v.deadCodes))
+      note(
+        String(
+          format: "validation at step %d: %.2f dB, %.4f bpp (fixed width), perplexity %.1f, %d codes used, %d dead",
+          step, v.psnr, v.bitsPerPixel, v.perplexity, v.usedCodes, v.deadCodes))
     case .saved(let path, let step):
       note("saved \(path) at step \(step)")
     }
@@ -37,7 +40,10 @@ final class ProgressPrinter {
   func finish() { clearLine() }
 
   private func clearLine() {
-    if lineOpen { write("\n"); lineOpen = false }
+    if lineOpen {
+      write("\n")
+      lineOpen = false
+    }
   }
 
   private func write(_ s: String) { writeToStandardError(s) }

@@ -11,11 +11,13 @@ struct ReportCommand: ParsableCommand {
     discussion: "Every aggregate is the mean of per-image values; bpp counts the whole .vq file. See Docs/REPORT.md.")
 
   @Argument(help: "Images (PNG or JPEG) and folders (searched recursively).") var paths: [String]
-  @Option(name: .shortAndLong, help: "Model file (.vqm); repeat to compare models. Default: the model shipped with vqcodec.")
+  @Option(
+    name: .shortAndLong, help: "Model file (.vqm); repeat to compare models. Default: the model shipped with vqcodec.")
   var model: [String] = []
   @Option(help: "Stage counts to measure per model: a list such as 1,2,3, or all (every prefix 1...S).")
   var stages = "all"
-  @Option(help: "Write CompressAI-style JSON results, per-image rows and the JPEG curve to this file.") var json: String?
+  @Option(help: "Write CompressAI-style JSON results, per-image rows and the JPEG curve to this file.") var json:
+    String?
   @Option(help: "Write one CSV row per image and operating point to this file.") var csv: String?
   @Option(help: "Write a self-contained HTML page (charts, tables, pictures) to this file.") var html: String?
   @Option(help: "Another curve for the HTML charts: CompressAI results JSON or rd_baseline.py output; repeatable.")
@@ -35,7 +37,8 @@ struct ReportCommand: ParsableCommand {
     let codecs = try loadCodecs()
     let selection = try stageSelection()
     for named in codecs where selection.counts(forStageCount: named.codec.stageCount).isEmpty {
-      throw CommandFailure("model \(named.name) has \(named.codec.stageCount) stages; --stages \(stages) selects none of them")
+      throw CommandFailure(
+        "model \(named.name) has \(named.codec.stageCount) stages; --stages \(stages) selects none of them")
     }
     let comparisonCurves = try compare.flatMap(ComparisonCurveFile.read)
     let sources = try ImageSourceList(paths: paths).entries
@@ -59,7 +62,8 @@ struct ReportCommand: ParsableCommand {
     if let json { try AtomicFile.write(Array(ReportJSON.render(report).utf8), to: json) }
     if let csv { try AtomicFile.write(Array(ReportCSV.render(report).utf8), to: csv) }
     if let html {
-      try AtomicFile.write(Array(ReportHTML.render(report, figures: figures, comparisonCurves: comparisonCurves).utf8), to: html)
+      try AtomicFile.write(
+        Array(ReportHTML.render(report, figures: figures, comparisonCurves: comparisonCurves).utf8), to: html)
     }
   }
 
@@ -82,7 +86,9 @@ struct ReportCommand: ParsableCommand {
     let baseNames = model.map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension }
     let names = Set(baseNames).count == baseNames.count ? baseNames : model
     return try zip(names, model).map { name, path in
-      do { return NamedCodec(name: name, codec: try ImageCodec(modelBytes: try readFile(path))) } catch let error as CodecError {
+      do { return NamedCodec(name: name, codec: try ImageCodec(modelBytes: try readFile(path))) } catch let error
+        as CodecError
+      {
         throw CommandFailure("\(path): \(error)")
       }
     }

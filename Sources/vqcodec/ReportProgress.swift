@@ -12,11 +12,14 @@ final class ReportProgress {
   func advance(done: Int, name: String) {
     let elapsed = Date().timeIntervalSince(start)
     let eta = elapsed / Double(done) * Double(total - done)
-    let status = "\(done)/\(total) \(name)  \(String(format: "%.0f", elapsed)) s elapsed, ETA \(String(format: "%.0f", eta)) s"
+    let status =
+      "\(done)/\(total) \(name)  \(String(format: "%.0f", elapsed)) s elapsed, ETA \(String(format: "%.0f", eta)) s"
     if isTerminal {
       let width = 30
       let filled = width * done / total
-      write("\r\u{1B}[2K[" + String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled) + "] " + status)
+      write(
+        "\r\u{1B}[2K[" + String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled) + "] "
+          + status)
       if done == total { write("\n") }
     } else {
       write("report: " + status + "\n")

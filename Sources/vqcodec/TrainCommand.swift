@@ -14,10 +14,12 @@ struct TrainCommand: ParsableCommand {
 
   @Argument(help: "Folder of training images.") var folder: String
   @Option(help: "Where to write the model (.vqm); a checkpoint and a metrics log go beside it.") var out: String
-  @Option(help: "Architecture: \(ModelConfiguration.presets.keys.sorted().joined(separator: ", ")).") var preset = "f8-rq4"
+  @Option(help: "Architecture: \(ModelConfiguration.presets.keys.sorted().joined(separator: ", ")).") var preset =
+    "f8-rq4"
   @Option(help: "Codebook size K per stage, instead of the preset's.") var codebookSize: Int?
   @Option(help: "Residual stages, instead of the preset's (straight-through only).") var stages: Int?
-  @Option(help: "Fine-tune: start the encoder and decoder from this model (same preset widths; K and stages may differ).")
+  @Option(
+    help: "Fine-tune: start the encoder and decoder from this model (same preset widths; K and stages may differ).")
   var initFrom: String?
   @Option(help: "Gradient estimator: straight-through, gumbel or reinforce.") var estimator = "straight-through"
   @Option(help: "Codebook learning for straight-through: ema or loss.") var codebook = "ema"
@@ -39,7 +41,8 @@ struct TrainCommand: ParsableCommand {
   @Flag(help: "Gumbel: soft samples instead of hard (straight-through) one-hot samples.") var softGumbel = false
   @Option(help: "Gumbel: weight of KL(q || uniform).") var klWeight: Float = 5e-4
   @Flag(help: "REINFORCE: no running-mean baseline (to see the variance it removes).") var noBaseline = false
-  @Flag(help: "Straight-through: train every stage on every batch (no quantizer dropout).") var noQuantizerDropout = false
+  @Flag(help: "Straight-through: train every stage on every batch (no quantizer dropout).") var noQuantizerDropout =
+    false
   @Option(help: "Continue the run saved in this checkpoint (same options give the same result).") var resume: String?
   @Flag(help: "Replace an existing model, checkpoint and metrics log (a --resume run goes on writing its own).")
   var force = false
@@ -47,15 +50,23 @@ struct TrainCommand: ParsableCommand {
 
   func validate() throws {
     guard ModelConfiguration.presets[preset] != nil else { throw ValidationError("unknown --preset \(preset)") }
-    if let codebookSize, !(2...65536).contains(codebookSize) { throw ValidationError("--codebook-size must be in 2...65536") }
+    if let codebookSize, !(2...65536).contains(codebookSize) {
+      throw ValidationError("--codebook-size must be in 2...65536")
+    }
     if let stages, !(1...16).contains(stages) { throw ValidationError("--stages must be in 1...16") }
-    guard let chosen = Estimator(name: estimator) else { throw ValidationError("--estimator must be straight-through, gumbel or reinforce") }
-    if let stages, stages > 1, chosen != .straightThrough { throw ValidationError("--stages above 1 needs --estimator straight-through") }
+    guard let chosen = Estimator(name: estimator) else {
+      throw ValidationError("--estimator must be straight-through, gumbel or reinforce")
+    }
+    if let stages, stages > 1, chosen != .straightThrough {
+      throw ValidationError("--stages above 1 needs --estimator straight-through")
+    }
     guard ["ema", "loss"].contains(codebook) else { throw ValidationError("--codebook must be ema or loss") }
     guard steps >= 1, batch >= 1, (8...1024).contains(crop), lr > 0, warmup >= 0, valImages >= 1 else {
       throw ValidationError("--steps, --batch, --lr must be positive and --crop in 8...1024")
     }
-    guard validateEvery >= 1, checkpointEvery >= 1, logEvery >= 1, temperatureSteps >= 1 else { throw ValidationError("intervals must be positive") }
+    guard validateEvery >= 1, checkpointEvery >= 1, logEvery >= 1, temperatureSteps >= 1 else {
+      throw ValidationError("intervals must be positive")
+    }
     if let minutes, minutes <= 0 { throw ValidationError("--minutes must be positive") }
   }
 
@@ -79,7 +90,8 @@ struct TrainCommand: ParsableCommand {
     (options.validateEvery, options.checkpointEvery, options.logEvery) = (validateEvery, checkpointEvery, logEvery)
     options.temperature = TemperatureSchedule(start: temperatureStart, end: temperatureEnd, steps: temperatureSteps)
     guard options.crop % options.configuration.downsampling == 0 else {
-      throw ValidationError("--crop must be a multiple of the preset's downsampling factor \(options.configuration.downsampling)")
+      throw ValidationError(
+        "--crop must be a multiple of the preset's downsampling factor \(options.configuration.downsampling)")
     }
 
     let progress = ProgressPrinter()
@@ -89,23 +101,32 @@ struct TrainCommand: ParsableCommand {
     progress.note("reading images under \(folder)")
     let dataset = try ImageDataset(folder: folder, crop: crop)
     for (path, reason) in dataset.skipped { progress.note("warning: skipped \(path): \(reason)") }
-    progress.note("\(dataset.images.count) images loaded, \(dataset.skipped.count) unreadable, \(dataset.tooSmall) smaller than \(crop)×\(crop)")
+    progress.note(
+      "\(dataset.images.count) images loaded, \(dataset.skipped.count) unreadable, \(dataset.tooSmall) smaller than \(crop)×\(crop)"
+    )
     let validationImages = try loadValidation()
 
     let trainer = Trainer(options: options, model: model, dataset: dataset)
-    let session = try TrainingSession(trainer: trainer, modelPath: out, validationImages: validationImages, resumeFrom: resume)
+    let session = try TrainingSession(
+      trainer: trainer, modelPath: out, validationImages: validationImages, resumeFrom: resume)
     if resume != nil { progress.note("resumed at step \(trainer.step)") }
     let stop = InterruptFlag()
     try session.run(shouldStop: { stop.isSet }, report: { progress.show($0) })
     progress.finish()
-    if stop.isSet { progress.note("interrupted: checkpoint written to \(session.checkpointPath); continue with --resume") }
+    if stop.isSet {
+      progress.note("interrupted: checkpoint written to \(session.checkpointPath); continue with --resume")
+    }
     progress.note("model written to \(out) (metrics: \(session.logPath))")
   }
 
   /// `--init-from`: the source model's encoder and decoder weights; its fingerprint goes into the new model's notes.
-  private func startTransforms(of model: VQModel, from path: String, options: inout TrainingOptions, progress: ProgressPrinter) throws {
+  private func startTransforms(
+    of model: VQModel, from path: String, options: inout TrainingOptions, progress: ProgressPrinter
+  ) throws {
     let bytes = try readFile(path)
-    do { try model.copyTransforms(from: ModelFile.parse(bytes).model) } catch { throw CommandFailure("--init-from \(path): \(error)") }
+    do { try model.copyTransforms(from: ModelFile.parse(bytes).model) } catch {
+      throw CommandFailure("--init-from \(path): \(error)")
+    }
     options.initializedFrom = hexString(ModelFile.fingerprint(of: bytes))
     progress.note("encoder and decoder start from \(path); codebooks start from k-means on the first batch")
   }

@@ -22,7 +22,9 @@ struct VQCodecCommand: ParsableCommand {
       try command.run()
     } catch {
       // Help requests, usage errors and clean exits come from the argument parser itself.
-      if error is ValidationError || error is CleanExit || String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") {
+      if error is ValidationError || error is CleanExit
+        || String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
+      {
         exit(withError: error)
       }
       writeToStandardError("error: \(error)\n")

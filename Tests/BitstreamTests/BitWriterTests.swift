@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Bitstream
 
 @Test(arguments: [1, 3, 9, 17, 32])

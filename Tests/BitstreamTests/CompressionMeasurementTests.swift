@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Bitstream
 
 /// Bits per index of each coder on 64 × 64 synthetic grids, printed as a table (FORMAT.md §7 quotes it).
@@ -14,14 +15,20 @@ func measureBitsPerIndex(codebookSize: Int) throws {
     ("iid uniform", .uniform(height: height, width: width, codebookSize: codebookSize, using: &rng), nil),
     ("iid skewed", .skewed(height: height, width: width, codebookSize: codebookSize, using: &rng), nil),
     ("blocky 8x8, 5% noise", blocky, nil),
-    ("blocky 4x4, 20% noise", .blocky(height: height, width: width, codebookSize: codebookSize,
-      blockSize: 4, noise: 0.2, using: &rng), nil),
+    (
+      "blocky 4x4, 20% noise",
+      .blocky(
+        height: height, width: width, codebookSize: codebookSize,
+        blockSize: 4, noise: 0.2, using: &rng), nil
+    ),
   ]
   let secondStage = blocky.nextStage(noise: 0.05, using: &rng)
   cases.append(("blocky stage 2, no prev", secondStage, nil))
   cases.append(("blocky stage 2 + prev", secondStage, blocky.indices))
-  var lines = ["K = \(codebookSize), log2 K = \(FixedWidthCoder.bitsPerIndex(codebookSize: codebookSize)) "
-    + "| fixed | static (skewed prior) | adaptive | adaptive + prior"]
+  var lines = [
+    "K = \(codebookSize), log2 K = \(FixedWidthCoder.bitsPerIndex(codebookSize: codebookSize)) "
+      + "| fixed | static (skewed prior) | adaptive | adaptive + prior"
+  ]
   for (name, grid, previous) in cases {
     let count = Double(grid.indices.count)
     let fixed = try expectRoundTrip(grid, using: .fixedWidth)

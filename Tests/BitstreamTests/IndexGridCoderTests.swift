@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Bitstream
 
 /// Encodes with `coder`, decodes, and checks the grid comes back; returns the payload size in bits.
@@ -7,9 +8,11 @@ func expectRoundTrip(
   _ grid: SyntheticGrid, using coder: CoderID, priorCounts: [UInt32]? = nil, previousStage: [UInt16]? = nil,
   sourceLocation: SourceLocation = #_sourceLocation
 ) throws -> Int {
-  let bytes = IndexGridCoder.encode(grid.indices, height: grid.height, width: grid.width,
+  let bytes = IndexGridCoder.encode(
+    grid.indices, height: grid.height, width: grid.width,
     codebookSize: grid.codebookSize, priorCounts: priorCounts, previousStage: previousStage, using: coder)
-  let decoded = try IndexGridCoder.decode(StagePayload(coder: coder, bytes: bytes), height: grid.height,
+  let decoded = try IndexGridCoder.decode(
+    StagePayload(coder: coder, bytes: bytes), height: grid.height,
     width: grid.width, codebookSize: grid.codebookSize, priorCounts: priorCounts, previousStage: previousStage)
   #expect(decoded == grid.indices, "\(coder) round trip, K = \(grid.codebookSize)", sourceLocation: sourceLocation)
   return bytes.count * 8
@@ -23,7 +26,8 @@ func everyCoderRoundTripsRandomAndStructuredGrids(codebookSize: Int) throws {
     let grids = [
       SyntheticGrid.uniform(height: height, width: width, codebookSize: codebookSize, using: &rng),
       SyntheticGrid.skewed(height: height, width: width, codebookSize: codebookSize, using: &rng),
-      SyntheticGrid.blocky(height: height, width: width, codebookSize: codebookSize, blockSize: 4, noise: 0.1, using: &rng),
+      SyntheticGrid.blocky(
+        height: height, width: width, codebookSize: codebookSize, blockSize: 4, noise: 0.1, using: &rng),
     ]
     let prior = SyntheticGrid.skewedCounts(codebookSize: codebookSize)
     for grid in grids {
@@ -63,15 +67,19 @@ func everyCoderRoundTripsRandomAndStructuredGrids(codebookSize: Int) throws {
     SyntheticGrid.blocky(height: 24, width: 24, codebookSize: 256, blockSize: 6, noise: 0.05, using: &rng),
   ]
   for grid in grids {
-    let chosen = IndexGridCoder.encode(grid.indices, height: grid.height, width: grid.width,
+    let chosen = IndexGridCoder.encode(
+      grid.indices, height: grid.height, width: grid.width,
       codebookSize: grid.codebookSize, priorCounts: prior)
     let sizes = CoderID.allCases.map { coder in
-      IndexGridCoder.encode(grid.indices, height: grid.height, width: grid.width,
-        codebookSize: grid.codebookSize, priorCounts: prior, using: coder).count
+      IndexGridCoder.encode(
+        grid.indices, height: grid.height, width: grid.width,
+        codebookSize: grid.codebookSize, priorCounts: prior, using: coder
+      ).count
     }
     #expect(chosen.bytes.count == sizes.min())
     #expect(chosen.coder == CoderID.allCases[sizes.firstIndex(of: sizes.min()!)!])
-    let decoded = try IndexGridCoder.decode(chosen, height: grid.height, width: grid.width,
+    let decoded = try IndexGridCoder.decode(
+      chosen, height: grid.height, width: grid.width,
       codebookSize: grid.codebookSize, priorCounts: prior)
     #expect(decoded == grid.indices)
   }

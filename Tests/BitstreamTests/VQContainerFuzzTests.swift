@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Bitstream
 
 /// Seeded, bounded fuzzing: random mutations of valid files must parse or throw, and the grids of any that
@@ -7,7 +8,8 @@ import Testing
 @Test func randomMutationsParseOrThrow() {
   var rng = SplitMix64(seed: 0xF022)
   let originals = (1...4).map { sampleContainer(seed: $0).serialize() }
-  var parsedCount = 0, decodedCount = 0
+  var parsedCount = 0
+  var decodedCount = 0
   for iteration in 0..<5000 {
     var bytes = originals[iteration % originals.count]
     for _ in 0..<Int.random(in: 1...4, using: &rng) {

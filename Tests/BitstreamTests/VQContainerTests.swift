@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Bitstream
 
 /// A small valid container with two stages (fixed width and adaptive), used by most tests below.
@@ -37,8 +38,11 @@ func setUInt16(_ value: UInt16, at offset: Int, in bytes: inout [UInt8]) {
       downsamplingFactor: factor, codebookSize: codebookSize, stages: [])
     var grids: [[UInt16]] = []
     for _ in 0..<stageCount {
-      grids.append(SyntheticGrid.uniform(height: container.latentHeight, width: container.latentWidth,
-        codebookSize: codebookSize, using: &rng).indices)
+      grids.append(
+        SyntheticGrid.uniform(
+          height: container.latentHeight, width: container.latentWidth,
+          codebookSize: codebookSize, using: &rng
+        ).indices)
     }
     container = VQContainer(
       modelFingerprint: container.modelFingerprint, imageWidth: width, imageHeight: height,
@@ -85,7 +89,9 @@ func setUInt16(_ value: UInt16, at offset: Int, in bytes: inout [UInt8]) {
 
 @Test func eachDefectGivesItsOwnError() {
   let bytes = sampleContainer().serialize()
-  #expect(throws: FormatError.wrongMagic(found: Array("GIF8".utf8))) { try VQContainer.parse(Array("GIF89a garbage".utf8)) }
+  #expect(throws: FormatError.wrongMagic(found: Array("GIF8".utf8))) {
+    try VQContainer.parse(Array("GIF89a garbage".utf8))
+  }
   var future = bytes
   setUInt16(2, at: 4, in: &future)
   #expect(throws: FormatError.unsupportedVersion(found: 2)) { try VQContainer.parse(withFixedChecksum(future)) }
@@ -109,7 +115,9 @@ func parseError(_ bytes: [UInt8]) -> FormatError {
 
 @Test func fieldLimitsAreCheckedAndNamed() {
   let bytes = sampleContainer().serialize()
-  func expectField(_ field: String, after edit: (inout [UInt8]) -> Void, sourceLocation: SourceLocation = #_sourceLocation) {
+  func expectField(
+    _ field: String, after edit: (inout [UInt8]) -> Void, sourceLocation: SourceLocation = #_sourceLocation
+  ) {
     var edited = bytes
     edit(&edited)
     let error = parseError(withFixedChecksum(edited))
@@ -118,7 +126,10 @@ func parseError(_ bytes: [UInt8]) -> FormatError {
   }
   expectField("width") { setUInt16(0, at: 22, in: &$0) }
   // Huge.
-  expectField("height") { setUInt16(65535, at: 22, in: &$0); setUInt16(65535, at: 24, in: &$0) }
+  expectField("height") {
+    setUInt16(65535, at: 22, in: &$0)
+    setUInt16(65535, at: 24, in: &$0)
+  }
   expectField("channels") { $0[26] = 2 }
   expectField("downsamplingFactor") { $0[27] = 0 }
   expectField("downsamplingFactor") { $0[27] = 65 }
@@ -129,8 +140,11 @@ func parseError(_ bytes: [UInt8]) -> FormatError {
   expectField("stageCount") { $0[36] = 0 }
   expectField("stageCount") { $0[36] = 17 }
   expectField("stageCount") {  // 16384 × 16384 pixels at f = 1: 2^28 indices per stage
-    setUInt16(16384, at: 22, in: &$0); setUInt16(16384, at: 24, in: &$0); $0[27] = 1
-    setUInt16(16384, at: 28, in: &$0); setUInt16(16384, at: 30, in: &$0)
+    setUInt16(16384, at: 22, in: &$0)
+    setUInt16(16384, at: 24, in: &$0)
+    $0[27] = 1
+    setUInt16(16384, at: 28, in: &$0)
+    setUInt16(16384, at: 30, in: &$0)
   }
   var unknownCoder = bytes
   unknownCoder[37] = 3
@@ -151,13 +165,16 @@ func parseError(_ bytes: [UInt8]) -> FormatError {
   let errors: [FormatError] = [
     .truncated(field: "width", offset: 22), .wrongMagic(found: [1, 2]), .unsupportedVersion(found: 9),
     .fieldOutOfRange(field: "codebookSize", offset: 32, value: 1, valid: "2...65536"),
-    .unknownCoder(stage: 0, offset: 37, id: 9), .payloadLengthExceedsFile(stage: 1, offset: 43, length: 9, available: 2),
-    .trailingBytes(count: 3), .checksumMismatch(stored: 1, computed: 2), .inStage(1, .outOfBits(requested: 2, remaining: 1)),
+    .unknownCoder(stage: 0, offset: 37, id: 9),
+    .payloadLengthExceedsFile(stage: 1, offset: 43, length: 9, available: 2),
+    .trailingBytes(count: 3), .checksumMismatch(stored: 1, computed: 2),
+    .inStage(1, .outOfBits(requested: 2, remaining: 1)),
   ]
   for error in errors {
     #expect(!error.description.contains("\n"))
   }
-  #expect(FormatError.fieldOutOfRange(field: "codebookSize", offset: 32, value: 1, valid: "2...65536").description
-    == "codebookSize at offset 32 is 1; valid: 2...65536")
+  #expect(
+    FormatError.fieldOutOfRange(field: "codebookSize", offset: 32, value: 1, valid: "2...65536").description
+      == "codebookSize at offset 32 is 1; valid: 2...65536")
   #expect(FormatError.unsupportedVersion(found: 2).description.contains("offset 4"))
 }

@@ -1,7 +1,7 @@
-import Testing
 import Codec
 import Layers
 import Tensors
+import Testing
 
 /// Layer structure of every preset: a 3×3 convolution D → width, the residual blocks, then log2(f) stride-2 4×4
 /// transposed convolutions width → … → width/2 → 3; the output grid is the latent grid times f.
@@ -26,7 +26,8 @@ func decoderStructureAndShapes(name: String) {
   #expect(Set(decoder.parameters.map(\.name)).count == decoder.parameters.count)
   #expect(decoder.parameters.allSatisfy { $0.name.hasPrefix("decoder.") })
 
-  let z = Variable(Tensor.uniform(shape: [1, 2, 3, c.latentDimension], in: -0.5...0.5, using: &rng), requiresGrad: false)
+  let z = Variable(
+    Tensor.uniform(shape: [1, 2, 3, c.latentDimension], in: -0.5...0.5, using: &rng), requiresGrad: false)
   #expect(decoder(z, on: Tape(isRecording: false)).shape == [1, 2 * c.downsampling, 3 * c.downsampling, 3])
 }
 
@@ -55,8 +56,9 @@ func decoderWithZeroWeightsOutputsTheLastBias(name: String) {
   let decoder = Decoder(c, using: &rng)
   for p in decoder.parameters { p.value = Tensor(zeros: p.shape) }
   decoder.upsampling.last!.bias.value = Tensor(shape: [3], scalars: [-2, 0.25, 3])
-  let y = decoder(Variable(Tensor.uniform(shape: [1, 1, 2, c.latentDimension], in: -1...1, using: &rng), requiresGrad: false),
-                  on: Tape(isRecording: false))
+  let y = decoder(
+    Variable(Tensor.uniform(shape: [1, 1, 2, c.latentDimension], in: -1...1, using: &rng), requiresGrad: false),
+    on: Tape(isRecording: false))
   #expect(y.shape == [1, c.downsampling, 2 * c.downsampling, 3])
   #expect(y.value.scalars == (0..<2 * c.downsampling * c.downsampling).flatMap { _ in [Float(-2), 0.25, 3] })
 }

@@ -1,7 +1,7 @@
-import Testing
 import Codec
 import Layers
 import Tensors
+import Testing
 
 /// Layer structure of every preset: log2(f) stride-2 4×4 convolutions 3 → width/2 → width → …, a 3×3 trunk,
 /// the residual blocks, a 1×1 projection to D; and the output grid is the input's divided by f.
@@ -28,7 +28,9 @@ func encoderStructureAndShapes(name: String) {
   #expect(Set(encoder.parameters.map(\.name)).count == encoder.parameters.count)
   #expect(encoder.parameters.allSatisfy { $0.name.hasPrefix("encoder.") })
 
-  let x = Variable(Tensor.uniform(shape: [1, 2 * c.downsampling, 3 * c.downsampling, 3], in: -0.5...0.5, using: &rng), requiresGrad: false)
+  let x = Variable(
+    Tensor.uniform(shape: [1, 2 * c.downsampling, 3 * c.downsampling, 3], in: -0.5...0.5, using: &rng),
+    requiresGrad: false)
   #expect(encoder(x, on: Tape(isRecording: false)).shape == [1, 2, 3, c.latentDimension])
 }
 
@@ -40,7 +42,9 @@ func encoderStructureAndShapes(name: String) {
   let x = Variable(Tensor.uniform(shape: [2, 8, 12, 3], in: -0.5...0.5, using: &rng), requiresGrad: false)
   let tape = Tape(isRecording: false)
   var h = x
-  for conv in encoder.downsampling { h = tape.relu(tape.conv2d(h, weight: conv.weight, bias: conv.bias, stride: 2, padding: 1)) }
+  for conv in encoder.downsampling {
+    h = tape.relu(tape.conv2d(h, weight: conv.weight, bias: conv.bias, stride: 2, padding: 1))
+  }
   h = tape.conv2d(h, weight: encoder.trunk.weight, bias: encoder.trunk.bias, stride: 1, padding: 1)
   for block in encoder.blocks { h = block(h, on: tape) }
   let expected = tape.conv2d(tape.relu(h), weight: encoder.projection.weight, bias: encoder.projection.bias)

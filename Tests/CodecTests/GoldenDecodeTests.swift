@@ -4,6 +4,7 @@ import Foundation
 import Imaging
 import Layers
 import Testing
+
 @testable import Codec
 
 /// The promise of Docs/FORMAT.md §6 (the decoder's duties), tested exactly: the engine's arithmetic does not

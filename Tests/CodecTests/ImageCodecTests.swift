@@ -1,14 +1,17 @@
 // The public face only: no @testable here, so these tests see what a library user sees.
 import Foundation
-import Testing
-@testable import Codec
 import Imaging
 import Tensors
+import Testing
+
+@testable import Codec
 
 let tinyModelBytes = makeModelBytes(seed: 100)
 
-func expectCodecError(_ expected: (CodecError) -> Bool, _ comment: Comment? = nil, sourceLocation: SourceLocation = #_sourceLocation,
-                      _ body: () throws -> Void) {
+func expectCodecError(
+  _ expected: (CodecError) -> Bool, _ comment: Comment? = nil, sourceLocation: SourceLocation = #_sourceLocation,
+  _ body: () throws -> Void
+) {
   do {
     try body()
     Issue.record("no error \(comment.map { "(\($0))" } ?? "")", sourceLocation: sourceLocation)
@@ -53,7 +56,8 @@ func decodeOfEncodeIsTheModelsReconstruction(width: Int, height: Int) throws {
 
 @Test func encodingIsDeterministic() throws {
   let image = testImage(width: 33, height: 20, seed: 8)
-  let a = try ImageCodec(modelBytes: tinyModelBytes), b = try ImageCodec(modelBytes: tinyModelBytes)
+  let a = try ImageCodec(modelBytes: tinyModelBytes)
+  let b = try ImageCodec(modelBytes: tinyModelBytes)
   let bytes = try a.encode(image)
   #expect(try a.encode(image) == bytes)
   #expect(try b.encode(image) == bytes)
@@ -67,13 +71,15 @@ func decodeOfEncodeIsTheModelsReconstruction(width: Int, height: Int) throws {
 @Test func moreStagesCostMoreBytesAndDoNotHurt() throws {
   let codec = try ImageCodec(modelBytes: tinyModelBytes)
   let image = testImage(width: 33, height: 20, seed: 9)
-  let one = try codec.encode(image, stages: 1), two = try codec.encode(image, stages: 2)
+  let one = try codec.encode(image, stages: 1)
+  let two = try codec.encode(image, stages: 2)
   #expect(two.count > one.count)
   #expect(try codec.encode(image) == two)
 }
 
 @Test func aFileMadeWithAnotherModelIsRefused() throws {
-  let a = try ImageCodec(modelBytes: tinyModelBytes), b = try ImageCodec(modelBytes: makeModelBytes(seed: 101))
+  let a = try ImageCodec(modelBytes: tinyModelBytes)
+  let b = try ImageCodec(modelBytes: makeModelBytes(seed: 101))
   let bytes = try a.encode(testImage(width: 9, height: 9, seed: 1))
   expectCodecError(isModelMismatch) { _ = try b.decode(bytes) }
   // Even the same architecture and weights with other notes is another model file.
@@ -94,7 +100,9 @@ func decodeOfEncodeIsTheModelsReconstruction(width: Int, height: Int) throws {
   }
   var rng = SplitMix64(seed: 5)
   for length in [1, 4, 40, 41, 1000] {
-    expectCodecError(isCorruptFile, "garbage of \(length)") { _ = try codec.decode((0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }) }
+    expectCodecError(isCorruptFile, "garbage of \(length)") {
+      _ = try codec.decode((0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) })
+    }
   }
   expectCodecError(isCorruptFile, "empty") { _ = try codec.decode([]) }
   expectCodecError(isCorruptFile, "a model file") { _ = try codec.decode(tinyModelBytes) }

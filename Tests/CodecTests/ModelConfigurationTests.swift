@@ -1,6 +1,6 @@
-import Testing
 import Codec
 import Tensors
+import Testing
 
 @Test(arguments: ModelConfiguration.presets.keys.sorted())
 func presetsAreValid(name: String) throws {
@@ -10,16 +10,21 @@ func presetsAreValid(name: String) throws {
 }
 
 @Test func benchF4IsDesignsNetwork() {
-  #expect(ModelConfiguration.presets["bench-f4"] == ModelConfiguration(
-    downsampling: 4, width: 128, residualBlocks: 2, residualHidden: 32, latentDimension: 64, codebookSize: 512, stages: 1))
+  #expect(
+    ModelConfiguration.presets["bench-f4"]
+      == ModelConfiguration(
+        downsampling: 4, width: 128, residualBlocks: 2, residualHidden: 32, latentDimension: 64, codebookSize: 512,
+        stages: 1))
 }
 
 /// Narrow versions of every preset's shape (f2…f16, 0…2 blocks, 1…8 stages): building the full presets' models costs
 /// seconds in a debug build, and the count's logic only depends on the number of layers.
 let narrowConfigurations = [
   microConfiguration, ModelConfiguration.presets["tiny"]!,
-  ModelConfiguration(downsampling: 8, width: 12, residualBlocks: 2, residualHidden: 5, latentDimension: 3, codebookSize: 7, stages: 4),
-  ModelConfiguration(downsampling: 16, width: 10, residualBlocks: 2, residualHidden: 3, latentDimension: 6, codebookSize: 5, stages: 8),
+  ModelConfiguration(
+    downsampling: 8, width: 12, residualBlocks: 2, residualHidden: 5, latentDimension: 3, codebookSize: 7, stages: 4),
+  ModelConfiguration(
+    downsampling: 16, width: 10, residualBlocks: 2, residualHidden: 3, latentDimension: 6, codebookSize: 5, stages: 8),
 ]
 
 /// The count `ModelFile.parse` checks before building a model equals what the built model really stores.
@@ -27,7 +32,8 @@ let narrowConfigurations = [
 func storedScalarCountMatchesTheModel(configuration: ModelConfiguration, estimator: Estimator) {
   var rng = SplitMix64(seed: 1)
   let model = VQModel(configuration, estimator: estimator, using: &rng)
-  #expect(configuration.storedScalarCount(estimator: estimator) == model.storedTensors.reduce(0) { $0 + $1.value.count })
+  #expect(
+    configuration.storedScalarCount(estimator: estimator) == model.storedTensors.reduce(0) { $0 + $1.value.count })
 }
 
 @Test func storedScalarCountOfTheMicroModelByHand() {

@@ -1,8 +1,8 @@
-import Foundation
-import Testing
 import Codec
+import Foundation
 import Layers
 import Tensors
+import Testing
 
 /// Byte offsets of the `.vqm` header fields (Docs/FORMAT.md §5).
 enum VQMOffset {
@@ -40,7 +40,8 @@ func modelFileRoundTrips(estimator: Estimator) throws {
 }
 
 @Test func fingerprintIsStableAndTellsModelsApart() throws {
-  let a = makeModelBytes(seed: 1), b = makeModelBytes(seed: 2)
+  let a = makeModelBytes(seed: 1)
+  let b = makeModelBytes(seed: 2)
   #expect(ModelFile.fingerprint(of: a).count == 16)
   #expect(ModelFile.fingerprint(of: a) == ModelFile.fingerprint(of: makeModelBytes(seed: 1)))
   #expect(ModelFile.fingerprint(of: a) == ModelFile.fingerprint(of: ModelFile.serialize(try ModelFile.parse(a).model)))
@@ -54,13 +55,16 @@ func modelFileRoundTrips(estimator: Estimator) throws {
   #expect(ModelFile.fingerprint(of: []).prefix(8) == [0x25, 0x23, 0x22, 0x84, 0xE4, 0x9C, 0xF2, 0xCB])
 }
 
-func expectInvalidModel(_ bytes: [UInt8], _ comment: Comment? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
+func expectInvalidModel(_ bytes: [UInt8], _ comment: Comment? = nil, sourceLocation: SourceLocation = #_sourceLocation)
+{
   do {
     _ = try ModelFile.parse(bytes)
-    Issue.record("parsed, expected CodecError.invalidModel \(comment.map { "(\($0))" } ?? "")", sourceLocation: sourceLocation)
+    Issue.record(
+      "parsed, expected CodecError.invalidModel \(comment.map { "(\($0))" } ?? "")", sourceLocation: sourceLocation)
   } catch {
     guard case .invalidModel = error else {
-      Issue.record("\(error), expected .invalidModel \(comment.map { "(\($0))" } ?? "")", sourceLocation: sourceLocation)
+      Issue.record(
+        "\(error), expected .invalidModel \(comment.map { "(\($0))" } ?? "")", sourceLocation: sourceLocation)
       return
     }
   }
@@ -99,8 +103,9 @@ func expectInvalidModel(_ bytes: [UInt8], _ comment: Comment? = nil, sourceLocat
   var rng = SplitMix64(seed: 9)
   for length in [39, 40, 41, 500, 5000] {
     expectInvalidModel((0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }, "garbage of \(length)")
-    expectInvalidModel(withFixedChecksum(Array("VQM1".utf8) + (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }),
-                       "VQM1 + garbage of \(length)")
+    expectInvalidModel(
+      withFixedChecksum(Array("VQM1".utf8) + (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }),
+      "VQM1 + garbage of \(length)")
   }
   // A .vq file, a PNG, a parameter archive are not models.
   expectInvalidModel(Array("VQC1".utf8) + [UInt8](repeating: 0, count: 60))
@@ -112,7 +117,9 @@ func expectInvalidModel(_ bytes: [UInt8], _ comment: Comment? = nil, sourceLocat
   let bytes = makeModelBytes(microConfiguration, seed: 3)
   var edited = bytes
   edited[3] = UInt8(ascii: "2")
-  #expect(throws: CodecError.invalidModel("not a vqcodec model (bad magic)")) { try ModelFile.parse(withFixedChecksum(edited)) }
+  #expect(throws: CodecError.invalidModel("not a vqcodec model (bad magic)")) {
+    try ModelFile.parse(withFixedChecksum(edited))
+  }
   for version: UInt64 in [0, 2, 0xFFFF] {
     edited = bytes
     setLittleEndian(version, size: 2, at: VQMOffset.version, in: &edited)
@@ -145,8 +152,10 @@ func configurationOutOfRangeThrows(offset: Int, size: Int, value: UInt64) {
   let bytes = makeModelBytes(microConfiguration, seed: 3, notes: "n")
   for (offset, size, value): (Int, Int, UInt64) in [
     (VQMOffset.noteLength, 4, 0xFFFF_FFFF), (VQMOffset.noteLength, 4, 1 << 20 + 1), (VQMOffset.noteLength, 4, 0),
-    (VQMOffset.noteLength, 4, 2), (VQMOffset.notes + 1, 4, 1), (VQMOffset.notes + 1, 4, 3), (VQMOffset.notes + 1, 4, 0xFFFF_FFFF),
-    (VQMOffset.width, 2, 10), (VQMOffset.latentDimension, 2, 3), (VQMOffset.codebookSize, 4, 5), (VQMOffset.stages, 2, 1),
+    (VQMOffset.noteLength, 4, 2), (VQMOffset.notes + 1, 4, 1), (VQMOffset.notes + 1, 4, 3),
+    (VQMOffset.notes + 1, 4, 0xFFFF_FFFF),
+    (VQMOffset.width, 2, 10), (VQMOffset.latentDimension, 2, 3), (VQMOffset.codebookSize, 4, 5),
+    (VQMOffset.stages, 2, 1),
     (VQMOffset.residualBlocks, 2, 1),
   ] {
     var edited = bytes
@@ -154,7 +163,8 @@ func configurationOutOfRangeThrows(offset: Int, size: Int, value: UInt64) {
     expectInvalidModel(withFixedChecksum(edited), "value \(value) at offset \(offset)")
   }
   // The weights section's length (u64 after the prior) must match the rest of the file exactly.
-  let priorStages = 2, k = microConfiguration.codebookSize
+  let priorStages = 2
+  let k = microConfiguration.codebookSize
   let archiveLengthOffset = VQMOffset.notes + 1 + 4 + 4 * priorStages * k
   for value: UInt64 in [0, 1, .max, UInt64(bytes.count)] {
     var edited = bytes

@@ -1,5 +1,6 @@
-@testable import Codec
 import Testing
+
+@testable import Codec
 
 /// Aggregates are means of per-image values (CompressAI's convention), never pooled.
 struct ReportAggregationTests {
@@ -20,7 +21,8 @@ struct ReportAggregationTests {
       #expect(s.jpeg.psnr == mean(rows.map(\.jpeg.psnr)))
       #expect(s.jpeg.bitsPerPixel == mean(rows.map(\.jpeg.bitsPerPixel)))
       // A pooled rate (total bytes over total pixels) differs here, since the images differ in size.
-      let pooled = 8 * Double(rows.reduce(0) { $0 + $1.rates.byteCount }) / Double(rows.reduce(0) { $0 + $1.width * $1.height })
+      let pooled =
+        8 * Double(rows.reduce(0) { $0 + $1.rates.byteCount }) / Double(rows.reduce(0) { $0 + $1.width * $1.height })
       #expect(abs(s.ours.bitsPerPixel - pooled) > 1e-6)
     }
   }

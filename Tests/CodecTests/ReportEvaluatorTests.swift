@@ -1,8 +1,9 @@
 import Bitstream
-@testable import Codec
 import Foundation
 import Imaging
 import Testing
+
+@testable import Codec
 
 /// The report's numbers against independent recomputations from the files the codec writes.
 struct ReportEvaluatorTests {
@@ -56,7 +57,9 @@ struct ReportEvaluatorTests {
   @Test func jpegQualityIsTheClosestInRate() throws {
     for (image, evaluation) in zip(fixture.images, fixture.evaluations) {
       for m in evaluation.measurements {
-        let bpp = { (q: Int) in 8 * Double(try image.image.jpegData(quality: q).count) / Double(image.image.width * image.image.height) }
+        let bpp = { (q: Int) in
+          8 * Double(try image.image.jpegData(quality: q).count) / Double(image.image.width * image.image.height)
+        }
         #expect(try bpp(m.jpeg.quality) == m.jpeg.bitsPerPixel)
         for q in [m.jpeg.quality - 1, m.jpeg.quality + 1] where (1...100).contains(q) {
           #expect(abs(m.jpeg.bitsPerPixel - m.bitsPerPixel) <= abs(try bpp(q) - m.bitsPerPixel))
@@ -69,7 +72,9 @@ struct ReportEvaluatorTests {
   @Test func codebookUsageCountsEveryLatent() {
     let usage = fixture.report.codebookUsage
     #expect(usage.count == 1 && usage[0].stages.count == 2)
-    let latents = fixture.report.measurements.filter { $0.operatingPoint.stages == 2 }.reduce(0) { $0 + $1.rates.latentCount }
+    let latents = fixture.report.measurements.filter { $0.operatingPoint.stages == 2 }.reduce(0) {
+      $0 + $1.rates.latentCount
+    }
     for stage in usage[0].stages {
       #expect(stage.total == latents)
       #expect(stage.codes == 16 && stage.maximumEntropyBits == 4)

@@ -1,6 +1,7 @@
-@testable import Codec
 import Foundation
 import Testing
+
+@testable import Codec
 
 /// The table, JSON, CSV and HTML renderings of the fixture report.
 struct ReportRenderingTests {
@@ -37,7 +38,8 @@ struct ReportRenderingTests {
 
   @Test func htmlIsSelfContained() throws {
     let figures = try ReportFixture.evaluations.map(ImageFigure.init)
-    let compare = RateDistortionCurve(name: "webp <test>", points: [CurvePoint(bitsPerPixel: 0.5, psnr: 30, msSSIM: nil)])
+    let compare = RateDistortionCurve(
+      name: "webp <test>", points: [CurvePoint(bitsPerPixel: 0.5, psnr: 30, msSSIM: nil)])
     let html = ReportHTML.render(report, figures: figures, comparisonCurves: [compare])
     #expect(!html.contains("http://") && !html.contains("https://"))
     #expect(!html.contains("src=\"/") && !html.contains("<link") && !html.contains("<script"))
@@ -55,8 +57,10 @@ struct ReportRenderingTests {
     #expect(ReportTable.usage(report).rows.count == 2)
   }
 
-  @Test(arguments: [(0.0, 2, "0.00"), (1.005, 1, "1.0"), (-2.5, 0, "-3"), (123.4567, 3, "123.457"), (-0.0001, 2, "0.00"),
-                    (.infinity, 2, "inf")])
+  @Test(arguments: [
+    (0.0, 2, "0.00"), (1.005, 1, "1.0"), (-2.5, 0, "-3"), (123.4567, 3, "123.457"), (-0.0001, 2, "0.00"),
+    (.infinity, 2, "inf"),
+  ])
   func fixedFormatting(value: Double, decimals: Int, expected: String) {
     #expect(value.fixed(decimals) == expected)
   }

@@ -12,12 +12,15 @@ let microConfiguration = ModelConfiguration(
 /// A fresh model whose codebooks are rows of its own encoder's outputs (stage s: rows of what stages < s leave), as
 /// k-means would start them: a fresh model's codebooks are ±1/K, every latent would pick the same code and coding
 /// tests would prove little. A skewed index prior puts the static range coder in play.
-func makeModel(_ configuration: ModelConfiguration = ModelConfiguration.presets["tiny"]!, seed: UInt64,
-               estimator: Estimator = .straightThrough) -> VQModel {
+func makeModel(
+  _ configuration: ModelConfiguration = ModelConfiguration.presets["tiny"]!, seed: UInt64,
+  estimator: Estimator = .straightThrough
+) -> VQModel {
   var rng = SplitMix64(seed: seed)
   let model = VQModel(configuration, estimator: estimator, using: &rng)
   let f = configuration.downsampling
-  let probe = testImage(width: 8 * f, height: 6 * f, seed: UInt32(truncatingIfNeeded: seed)).tensor(paddedToMultipleOf: f)
+  let probe = testImage(width: 8 * f, height: 6 * f, seed: UInt32(truncatingIfNeeded: seed)).tensor(
+    paddedToMultipleOf: f)
   var residual = model.encoder(Variable(probe, requiresGrad: false), on: Tape(isRecording: false)).value.scalars
   let codebooks: [Codebook]
   switch model.bottleneck {
@@ -46,8 +49,10 @@ func makeModel(_ configuration: ModelConfiguration = ModelConfiguration.presets[
 }
 
 /// The `.vqm` bytes of `makeModel(…)`.
-func makeModelBytes(_ configuration: ModelConfiguration = ModelConfiguration.presets["tiny"]!, seed: UInt64,
-                    estimator: Estimator = .straightThrough, notes: String = "") -> [UInt8] {
+func makeModelBytes(
+  _ configuration: ModelConfiguration = ModelConfiguration.presets["tiny"]!, seed: UInt64,
+  estimator: Estimator = .straightThrough, notes: String = ""
+) -> [UInt8] {
   ModelFile.serialize(makeModel(configuration, seed: seed, estimator: estimator), notes: notes)
 }
 

@@ -1,6 +1,7 @@
 import Imaging
-import Testing
 import Tensors
+import Testing
+
 @testable import Codec
 
 /// Tiles must reproduce the untiled computation exactly, or seams could show.
@@ -11,7 +12,8 @@ struct TiledInferenceTests {
     let model = VQModel(ModelConfiguration.presets[preset]!, using: &rng)
     let f = model.configuration.downsampling
     let (w, h) = (5 * f + 3, 4 * f - 2)
-    let image = RGBImage(width: w, height: h, pixels: (0..<(w * h * 3)).map { _ in UInt8.random(in: 0...255, using: &rng) })
+    let image = RGBImage(
+      width: w, height: h, pixels: (0..<(w * h * 3)).map { _ in UInt8.random(in: 0...255, using: &rng) })
     let whole = TiledInference(model: model, tileLatents: 1000)
     let tiled = TiledInference(model: model, tileLatents: 2)
     let stages = model.stageCount

@@ -1,8 +1,8 @@
-import Testing
 import Codec
 import Layers
 import Quantizers
 import Tensors
+import Testing
 
 /// One training step written out with the Tape: encoder → residual VQ → decoder → MSE + VQ loss → backward → Adam →
 /// EMA codebook update. Returns the loss before the update.
@@ -25,8 +25,10 @@ func trainingStep(_ model: VQModel, _ optimizer: Adam, on batch: Tensor, using r
   options.quantizerDropout = false  // every step trains both stages: the losses are comparable
   let model = VQModel(ModelConfiguration.presets["tiny"]!, options: options, using: &rng)
   let optimizer = Adam(parameters: model.parameters, learningRate: 3e-3)
-  let batch = Tensor(shape: [2, 16, 16, 3], scalars: [testImage(width: 16, height: 16, seed: 1), testImage(width: 16, height: 16, seed: 2)]
-    .flatMap { $0.tensor(paddedToMultipleOf: 4).scalars })
+  let batch = Tensor(
+    shape: [2, 16, 16, 3],
+    scalars: [testImage(width: 16, height: 16, seed: 1), testImage(width: 16, height: 16, seed: 2)]
+      .flatMap { $0.tensor(paddedToMultipleOf: 4).scalars })
   let losses = (0..<25).map { _ in trainingStep(model, optimizer, on: batch, using: &rng) }
   #expect(losses.allSatisfy { $0.isFinite })
   #expect(losses.suffix(3).max()! < 0.7 * losses[0], "losses \(losses)")
@@ -76,7 +78,11 @@ func trainingStep(_ model: VQModel, _ optimizer: Adam, on batch: Tensor, using r
   let target = VQModel(configuration, using: &rng)
   let image = Variable(testImage(width: 12, height: 8, seed: 5).tensor(paddedToMultipleOf: 4), requiresGrad: false)
   let latents = { (m: VQModel) in m.encoder(image, on: Tape(isRecording: false)).value.scalars }
-  let decoded = { (m: VQModel) in m.decoder(Variable(m.encoder(image, on: Tape(isRecording: false)).value, requiresGrad: false), on: Tape(isRecording: false)).value.scalars }
+  let decoded = { (m: VQModel) in
+    m.decoder(
+      Variable(m.encoder(image, on: Tape(isRecording: false)).value, requiresGrad: false), on: Tape(isRecording: false)
+    ).value.scalars
+  }
   #expect(latents(target) != latents(source))
   try target.copyTransforms(from: source)
   #expect(latents(target) == latents(source))

@@ -35,7 +35,10 @@ import Testing
   do {
     try AtomicFile.write([1], to: path)
   } catch let error as ImageError {
-    guard case .writeFailed(let failedPath, _) = error else { Issue.record("expected .writeFailed, got \(error)"); return }
+    guard case .writeFailed(let failedPath, _) = error else {
+      Issue.record("expected .writeFailed, got \(error)")
+      return
+    }
     #expect(failedPath == path && error.description.contains(path))
   }
 }

@@ -97,7 +97,9 @@ private func imageError(sourceLocation: SourceLocation = #_sourceLocation, _ bod
   // last two (all pixels are present); the reader does not.
   let cuts = [4, 8, 20, 33, idat + 10, idat + 200, png.count - 14, png.count - 12, png.count - 1]
   for cut in cuts {
-    #expect(imageError { _ = try ImageFile.decode(data: Array(png[..<cut]), name: "cut") } == .truncated(path: "cut", format: .png),
+    #expect(
+      imageError { _ = try ImageFile.decode(data: Array(png[..<cut]), name: "cut") }
+        == .truncated(path: "cut", format: .png),
       "cut at \(cut) of \(png.count)")
   }
   // Bytes after IEND are ignored.
@@ -109,7 +111,9 @@ func truncatedJPEGAtSeveralCuts(progressive: Bool) throws {
   let jpeg = try smallJPEG(progressive: progressive)
   // The last cut loses only the EOI marker.
   for cut in [2, 10, 100, 300, jpeg.count / 2, jpeg.count - 100, jpeg.count - 3, jpeg.count - 2] {
-    #expect(imageError { _ = try ImageFile.decode(data: Array(jpeg[..<cut]), name: "cut") } == .truncated(path: "cut", format: .jpeg),
+    #expect(
+      imageError { _ = try ImageFile.decode(data: Array(jpeg[..<cut]), name: "cut") }
+        == .truncated(path: "cut", format: .jpeg),
       "cut at \(cut) of \(jpeg.count)")
   }
 }
@@ -144,5 +148,7 @@ func truncatedJPEGAtSeveralCuts(progressive: Bool) throws {
   // Rewrite SOF0's height and width (after length and precision) to 60000×60000.
   let sof = try #require((0..<jpeg.count - 1).first { jpeg[$0] == 0xFF && jpeg[$0 + 1] == 0xC0 })
   jpeg.replaceSubrange(sof + 5..<sof + 9, with: [0xEA, 0x60, 0xEA, 0x60])
-  #expect(imageError { _ = try ImageFile.decode(data: jpeg, name: "j") } == .tooLarge(path: "j", width: 60_000, height: 60_000))
+  #expect(
+    imageError { _ = try ImageFile.decode(data: jpeg, name: "j") }
+      == .tooLarge(path: "j", width: 60_000, height: 60_000))
 }

@@ -82,7 +82,9 @@ import Testing
   #expect(OutputTarget.of(folder.path) == .folder)
   #expect(OutputTarget.of(folder.file("dangling")) == .danglingLink)
   #expect(OutputTarget.of(folder.file("absent")) == .absent)
-  #expect(throws: ImageError.writeFailed(path: folder.path, reason: "is a folder")) { try AtomicFile.write([1], to: folder.path) }
+  #expect(throws: ImageError.writeFailed(path: folder.path, reason: "is a folder")) {
+    try AtomicFile.write([1], to: folder.path)
+  }
   #expect(throws: ImageError.self) { try AtomicFile.write([1], to: folder.file("dangling")) }
   #expect(try folder.contents() == ["dangling"])
 }

@@ -3,13 +3,16 @@ import Testing
 @testable import Imaging
 
 /// Decodes a fixture and returns the RGB samples, checking the alpha report.
-private func decodeFixture(_ fixture: PNGFixture, expectAlpha: Bool, sourceLocation: SourceLocation = #_sourceLocation)
+private func decodeFixture(
+  _ fixture: PNGFixture, expectAlpha: Bool, sourceLocation: SourceLocation = #_sourceLocation
+)
   throws -> [UInt8]
 {
   let decoded = try ImageFile.decode(data: fixture.bytes())
   #expect(decoded.format == .png, sourceLocation: sourceLocation)
   #expect(decoded.droppedAlpha == expectAlpha, sourceLocation: sourceLocation)
-  #expect(decoded.image.width == fixture.width && decoded.image.height == fixture.height, sourceLocation: sourceLocation)
+  #expect(
+    decoded.image.width == fixture.width && decoded.image.height == fixture.height, sourceLocation: sourceLocation)
   return decoded.image.pixels
 }
 

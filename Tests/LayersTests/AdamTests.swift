@@ -1,5 +1,6 @@
-import Testing
 import Tensors
+import Testing
+
 @testable import Layers
 
 /// Two Adam steps against the update written out by hand: `m ← β₁m + (1−β₁)g`, `v ← β₂v + (1−β₂)g²`,
@@ -8,7 +9,8 @@ import Tensors
   let w = Variable(Tensor(shape: [3], scalars: [1, -2, 0.5]))
   let (lr, decay, b1, b2, eps) = (0.1, 0.01, 0.9, 0.999, 1e-8)
   let adam = Adam(parameters: [w], learningRate: Float(lr), weightDecay: Float(decay))
-  let g1: [Double] = [0.5, -1, 0], g2: [Double] = [0.1, 0.2, -0.3]
+  let g1: [Double] = [0.5, -1, 0]
+  let g2: [Double] = [0.1, 0.2, -0.3]
 
   w.grad = g1.map { Float($0) }
   adam.update()
@@ -25,7 +27,8 @@ import Tensors
   for i in 0..<3 {
     let m = b1 * ((1 - b1) * g1[i]) + (1 - b1) * g2[i]
     let v = b2 * ((1 - b2) * g1[i] * g1[i]) + (1 - b2) * g2[i] * g2[i]
-    let mHat = m / (1 - b1 * b1), vHat = v / (1 - b2 * b2)
+    let mHat = m / (1 - b1 * b1)
+    let vHat = v / (1 - b2 * b2)
     expected2[i] -= lr * (mHat / (vHat.squareRoot() + eps) + decay * expected1[i])
     // Float32 holds 0.999 as 0.99900001, so 1 − β₂ is off by 1.3e-5 relative: compare relatively.
     #expect(abs(Double(adam.firstMoments[0][i]) - m) <= 1e-6 * abs(m) + 1e-12, "m[\(i)]")

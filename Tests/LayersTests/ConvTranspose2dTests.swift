@@ -1,5 +1,6 @@
-import Testing
 import Tensors
+import Testing
+
 @testable import Layers
 
 /// PyTorch's default for `ConvTranspose2d`: uniform in ±1/√(outChannels·k²) (fan-in read from weight dim 1).
@@ -19,7 +20,8 @@ func convTranspose2dInitialisationAndShapes(inChannels: Int, outChannels: Int, k
   let x = Variable(Tensor(repeating: 0.1, shape: [1, 3, 5, inChannels]), requiresGrad: false)
   let y = conv(x, on: Tape(isRecording: false))
   // (H − 1)·s − 2p + k: a stride-2, padding-1, 4×4 layer exactly doubles each side.
-  #expect(y.shape == [1, (3 - 1) * stride - 2 * padding + kernel, (5 - 1) * stride - 2 * padding + kernel, outChannels])
+  #expect(
+    y.shape == [1, (3 - 1) * stride - 2 * padding + kernel, (5 - 1) * stride - 2 * padding + kernel, outChannels])
 }
 
 /// One input pixel through a 2×2 stride-2 transposed convolution paints the kernel (times the input) plus the bias.

@@ -1,9 +1,11 @@
-import Testing
 import Tensors
+import Testing
+
 @testable import Layers
 
 @Test func clippingScalesAllGradientsToTheMaximumNorm() {
-  let a = Variable(Tensor(shape: [2], scalars: [0, 0])), b = Variable(Tensor(shape: [1], scalars: [0]))
+  let a = Variable(Tensor(shape: [2], scalars: [0, 0]))
+  let b = Variable(Tensor(shape: [1], scalars: [0]))
   a.grad = [3, 4]
   b.grad = [12]  // global norm √(9 + 16 + 144) = 13
   let norm = clipGradientNorm([a, b], maxNorm: 6.5)

@@ -1,5 +1,6 @@
-import Testing
 import Tensors
+import Testing
+
 @testable import Layers
 
 /// Three named tensors: a rank-2, a rank-1 with awkward values, and a scalar-shaped one.
@@ -38,7 +39,8 @@ func archiveHeader(count: UInt32, name: String = "t", dims: [UInt32]) -> [UInt8]
   let parsed = try ParameterArchive.parse(bytes[...])
   #expect(parsed == archive)
   #expect(parsed.entries.map(\.name) == ["encoder.down0.weight", "bias", "ü"])
-  #expect(parsed.tensor(named: "bias")!.scalars.map(\.bitPattern) == archive.entries[1].tensor.scalars.map(\.bitPattern))
+  #expect(
+    parsed.tensor(named: "bias")!.scalars.map(\.bitPattern) == archive.entries[1].tensor.scalars.map(\.bitPattern))
   #expect(parsed.serialize() == bytes)
   // An empty archive round-trips too, and the parser accepts a slice that does not start at index 0.
   #expect(try ParameterArchive.parse(ParameterArchive(entries: []).serialize()[...]) == ParameterArchive(entries: []))
@@ -47,7 +49,8 @@ func archiveHeader(count: UInt32, name: String = "t", dims: [UInt32]) -> [UInt8]
 }
 
 @Test func archiveFromParametersUsesTheirNames() throws {
-  let a = Variable(Tensor(shape: [2], scalars: [1, 2]), name: "a"), b = Variable(Tensor(shape: [1, 1], scalars: [3]), name: "b")
+  let a = Variable(Tensor(shape: [2], scalars: [1, 2]), name: "a")
+  let b = Variable(Tensor(shape: [1, 1], scalars: [3]), name: "b")
   let parsed = try ParameterArchive.parse(ParameterArchive(parameters: [a, b]).serialize()[...])
   #expect(parsed.entries.map(\.name) == ["a", "b"])
   #expect(parsed.tensor(named: "b") == Tensor(shape: [1, 1], scalars: [3]))
@@ -96,12 +99,20 @@ func archiveHeader(count: UInt32, name: String = "t", dims: [UInt32]) -> [UInt8]
   #expect(throws: ArchiveError.corrupt("tensor count 4294967295 exceeds the file size")) {
     try ParameterArchive.parse(archiveHeader(count: .max, dims: [1])[...])
   }
-  for dims: [UInt32] in [[.max, .max, .max, .max], [1 << 31, 4], [1_000_000], [0xFFFF, 0xFFFF, 0xFFFF, 0xFFFF, 0xFFFF, 0xFFFF, 0xFFFF, 0xFFFF]] {
-    #expect(throws: ArchiveError.self, "dims \(dims)") { try ParameterArchive.parse(archiveHeader(count: 1, dims: dims)[...]) }
+  for dims: [UInt32] in [
+    [.max, .max, .max, .max], [1 << 31, 4], [1_000_000],
+    [0xFFFF, 0xFFFF, 0xFFFF, 0xFFFF, 0xFFFF, 0xFFFF, 0xFFFF, 0xFFFF],
+  ] {
+    #expect(throws: ArchiveError.self, "dims \(dims)") {
+      try ParameterArchive.parse(archiveHeader(count: 1, dims: dims)[...])
+    }
     do {
       _ = try ParameterArchive.parse(archiveHeader(count: 1, dims: dims)[...])
     } catch {
-      guard case .corrupt(let why) = error else { Issue.record("dims \(dims): \(error), expected .corrupt"); continue }
+      guard case .corrupt(let why) = error else {
+        Issue.record("dims \(dims): \(error), expected .corrupt")
+        continue
+      }
       #expect(why.contains("exceeds the file size"))
     }
   }
@@ -119,22 +130,32 @@ func archiveHeader(count: UInt32, name: String = "t", dims: [UInt32]) -> [UInt8]
 }
 
 @Test func loadCopiesValuesByName() throws {
-  let a = Variable(Tensor(zeros: [2]), name: "a"), b = Variable(Tensor(zeros: [1]), name: "b")
-  let archive = ParameterArchive(entries: [("b", Tensor(shape: [1], scalars: [7])), ("a", Tensor(shape: [2], scalars: [1, 2])),
-                                           ("extra", Tensor(shape: [1], scalars: [0]))])
+  let a = Variable(Tensor(zeros: [2]), name: "a")
+  let b = Variable(Tensor(zeros: [1]), name: "b")
+  let archive = ParameterArchive(entries: [
+    ("b", Tensor(shape: [1], scalars: [7])), ("a", Tensor(shape: [2], scalars: [1, 2])),
+    ("extra", Tensor(shape: [1], scalars: [0])),
+  ])
   try archive.load(into: [a, b])
   #expect(a.value.scalars == [1, 2] && b.value.scalars == [7])
 }
 
 @Test func loadReportsMissingTensorsAndShapeMismatchesWithoutChangingAnything() {
-  let a = Variable(Tensor(shape: [2], scalars: [5, 5]), name: "a"), b = Variable(Tensor(shape: [2, 1], scalars: [6, 6]), name: "b")
+  let a = Variable(Tensor(shape: [2], scalars: [5, 5]), name: "a")
+  let b = Variable(Tensor(shape: [2, 1], scalars: [6, 6]), name: "b")
   let missing = ParameterArchive(entries: [("a", Tensor(shape: [2], scalars: [1, 2]))])
   #expect(throws: ArchiveError.missingTensor("b")) { try missing.load(into: [a, b]) }
-  let misshapen = ParameterArchive(entries: [("a", Tensor(shape: [2], scalars: [1, 2])), ("b", Tensor(shape: [1, 2], scalars: [3, 4]))])
-  #expect(throws: ArchiveError.shapeMismatch("b", expected: [2, 1], found: [1, 2])) { try misshapen.load(into: [a, b]) }
+  let misshapen = ParameterArchive(entries: [
+    ("a", Tensor(shape: [2], scalars: [1, 2])), ("b", Tensor(shape: [1, 2], scalars: [3, 4])),
+  ])
+  #expect(throws: ArchiveError.shapeMismatch("b", expected: [2, 1], found: [1, 2])) {
+    try misshapen.load(into: [a, b])
+  }
   // Validation happens before any copy: `a` keeps its value although it came first and matched.
   #expect(a.value.scalars == [5, 5] && b.value.scalars == [6, 6])
-  #expect(ArchiveError.shapeMismatch("b", expected: [2, 1], found: [1, 2]).description == "tensor b has shape [1, 2], the model expects [2, 1]")
+  #expect(
+    ArchiveError.shapeMismatch("b", expected: [2, 1], found: [1, 2]).description
+      == "tensor b has shape [1, 2], the model expects [2, 1]")
 }
 
 /// Found by fuzzing: dimensions whose product overflows before a zero dimension brings it back to 0 are refused,

@@ -1,5 +1,6 @@
-import Testing
 import Tensors
+import Testing
+
 @testable import Quantizers
 
 @Test func deadCodeIsReseededFromTheBatchAfterPatienceSteps() {

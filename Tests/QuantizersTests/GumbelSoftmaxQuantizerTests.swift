@@ -1,15 +1,20 @@
 import Foundation
-import Testing
 import Tensors
 import TestSupport
+import Testing
+
 @testable import Quantizers
 
 /// A quantizer whose logits are `bias` at every latent (zero projection weight).
-private func fixedLogitQuantizer(logits: [Float], dimension d: Int, hard: Bool, rng: inout SplitMix64) -> GumbelSoftmaxQuantizer {
+private func fixedLogitQuantizer(
+  logits: [Float], dimension d: Int, hard: Bool, rng: inout SplitMix64
+) -> GumbelSoftmaxQuantizer {
   let k = logits.count
-  let projection = LogitProjection(weight: Variable(Tensor(zeros: [1, 1, d, k])), bias: Variable(Tensor(shape: [k], scalars: logits)))
+  let projection = LogitProjection(
+    weight: Variable(Tensor(zeros: [1, 1, d, k])), bias: Variable(Tensor(shape: [k], scalars: logits)))
   return GumbelSoftmaxQuantizer(
-    projection: projection, codebook: Codebook(embeddings: .normal(shape: [k, d], using: &rng)), hard: hard, klWeight: 1)
+    projection: projection, codebook: Codebook(embeddings: .normal(shape: [k, d], using: &rng)), hard: hard, klWeight: 1
+  )
 }
 
 @Test func gumbelMaxSamplesFollowQ() {
@@ -33,7 +38,8 @@ private func fixedLogitQuantizer(logits: [Float], dimension d: Int, hard: Bool, 
   let out = vq.quantize(z, on: Tape(isRecording: false), using: &rng)
   let logq = out.logProbabilities!.value.scalars
   let m = logq.count / k
-  var direct = 0.0, entropy = 0.0
+  var direct = 0.0
+  var entropy = 0.0
   for r in 0..<m {
     for j in 0..<k {
       let p = exp(Double(logq[r * k + j]))
@@ -57,15 +63,17 @@ private func fixedLogitQuantizer(logits: [Float], dimension d: Int, hard: Bool, 
   ]
   // The same noise at every evaluation: a fresh generator with a fixed seed. (Hard mode's backward is this soft
   // gradient: `hardModeForwardIsOneHotWithSoftGradients`.)
-  let mismatch = gradientCheck(of: { tape, v in
-    let vq = GumbelSoftmaxQuantizer(
-      projection: LogitProjection(weight: v[1], bias: v[2]), codebook: Codebook(embeddings: v[3]), hard: false, klWeight: 0.3)
-    vq.temperature = 1
-    var noise = SplitMix64(seed: 99)
-    let out = vq.quantize(v[0], on: tape, using: &noise)
-    let flat = tape.reshaped(out.quantized, to: [out.quantized.value.count])
-    return tape.concatenated([flat, out.loss], axis: 0)
-  }, at: inputs)
+  let mismatch = gradientCheck(
+    of: { tape, v in
+      let vq = GumbelSoftmaxQuantizer(
+        projection: LogitProjection(weight: v[1], bias: v[2]), codebook: Codebook(embeddings: v[3]), hard: false,
+        klWeight: 0.3)
+      vq.temperature = 1
+      var noise = SplitMix64(seed: 99)
+      let out = vq.quantize(v[0], on: tape, using: &noise)
+      let flat = tape.reshaped(out.quantized, to: [out.quantized.value.count])
+      return tape.concatenated([flat, out.loss], axis: 0)
+    }, at: inputs)
   #expect(mismatch == nil, "\(mismatch.map(String.init(describing:)) ?? "")")
 }
 
@@ -77,7 +85,8 @@ private func fixedLogitQuantizer(logits: [Float], dimension d: Int, hard: Bool, 
   hard.temperature = 0.7
   soft.temperature = 0.7
   let z = Tensor.normal(shape: [2, 2, 2, d], using: &rng)
-  var noiseA = SplitMix64(seed: 5), noiseB = SplitMix64(seed: 5)
+  var noiseA = SplitMix64(seed: 5)
+  var noiseB = SplitMix64(seed: 5)
   let tape = Tape()
   let out = hard.quantize(Variable(z), on: tape, using: &noiseA)
   // Forward: exactly the chosen codes (one-hot · E).

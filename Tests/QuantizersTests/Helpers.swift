@@ -1,10 +1,14 @@
 import Tensors
+
 @testable import Quantizers
 
 /// Squared distance between row `i` of `a` and row `j` of `b`, both of width `d`, in Double.
 func squaredDistance(_ a: [Float], _ i: Int, _ b: [Float], _ j: Int, dimension d: Int) -> Double {
   var s = 0.0
-  for t in 0..<d { let v = Double(a[i * d + t]) - Double(b[j * d + t]); s += v * v }
+  for t in 0..<d {
+    let v = Double(a[i * d + t]) - Double(b[j * d + t])
+    s += v * v
+  }
   return s
 }
 
@@ -12,12 +16,17 @@ func squaredDistance(_ a: [Float], _ i: Int, _ b: [Float], _ j: Int, dimension d
 func bruteForceNearest(_ z: [Float], codebook: [Float], dimension d: Int) -> [Int32] {
   let (m, k) = (z.count / d, codebook.count / d)
   return (0..<m).map { i in
-    Int32((0..<k).min { squaredDistance(z, i, codebook, $0, dimension: d) < squaredDistance(z, i, codebook, $1, dimension: d) }!)
+    Int32(
+      (0..<k).min {
+        squaredDistance(z, i, codebook, $0, dimension: d) < squaredDistance(z, i, codebook, $1, dimension: d)
+      }!)
   }
 }
 
 /// `count` points of dimension `d` around `centres` (rows of `[C, d]`), `spread` standard deviation.
-func clusteredPoints(centres: [Float], dimension d: Int, count: Int, spread: Float, using rng: inout SplitMix64) -> [Float] {
+func clusteredPoints(
+  centres: [Float], dimension d: Int, count: Int, spread: Float, using rng: inout SplitMix64
+) -> [Float] {
   let c = centres.count / d
   var points: [Float] = []
   for i in 0..<count {

@@ -1,5 +1,6 @@
-import Testing
 import Tensors
+import Testing
+
 @testable import Quantizers
 
 @Test func kMeansPlusPlusSeedsAreDistinctPoints() {
@@ -25,7 +26,10 @@ import Tensors
   let fitted = KMeans.distortion(points: points, dimension: d, centroids: centroids)
   // Random points of the data as codes, and VQ-VAE's uniform ±1/K codebook.
   var randomRows: [Float] = []
-  for _ in 0..<k { let i = Int.random(in: 0..<400, using: &rng); randomRows += points[i * d..<(i + 1) * d] }
+  for _ in 0..<k {
+    let i = Int.random(in: 0..<400, using: &rng)
+    randomRows += points[i * d..<(i + 1) * d]
+  }
   let uniform = Codebook(codes: k, dimension: d, using: &rng).embeddings.value.scalars
   let randomDistortion = KMeans.distortion(points: points, dimension: d, centroids: randomRows)
   let uniformDistortion = KMeans.distortion(points: points, dimension: d, centroids: uniform)

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import Tensors
 import TestSupport
+import Testing
+
 @testable import Quantizers
 
 /// A tiny discrete VAE: latents on a 1×2 grid (L = 2), K = 4 codes of dimension 2; logits from the quantizer's
@@ -17,14 +18,17 @@ private final class TinyModel {
     let (k, d, c) = (Self.k, Self.d, Self.c)
     quantizer = ReinforceQuantizer(
       projection: LogitProjection(
-        weight: Variable(.normal(shape: [1, 1, d, k], using: &rng)), bias: Variable(.normal(shape: [k], standardDeviation: 0.5, using: &rng))),
+        weight: Variable(.normal(shape: [1, 1, d, k], using: &rng)),
+        bias: Variable(.normal(shape: [k], standardDeviation: 0.5, using: &rng))),
       codebook: Codebook(embeddings: .normal(shape: [k, d], using: &rng)), baseline: baseline)
     decoderWeight = Variable(.normal(shape: [1, 1, d, c], using: &rng))
     decoderBias = Variable(.normal(shape: [c], standardDeviation: 0.5, using: &rng))
   }
 
   /// φ first (projection weight, bias), then θ (decoder weight, bias, codebook).
-  var parameters: [Variable] { quantizer.projection.parameters + [decoderWeight, decoderBias, quantizer.codebook.embeddings] }
+  var parameters: [Variable] {
+    quantizer.projection.parameters + [decoderWeight, decoderBias, quantizer.codebook.embeddings]
+  }
   static let phiCount = d * k + k
 
   /// `log p(x|z)` per image, `[N, 1]`, for latents `[N, 1, 2, D]` and observations `x [N, 1, 2, C]`.
@@ -75,7 +79,8 @@ private func replicated(_ t: Tensor, _ n: Int) -> Tensor {
     for j in 0..<k { dLogits[i * k + j] = -signal * ((j == Int(idx[i]) ? 1 : 0) - exp(logq[i * k + j])) / Float(n) }
   }
   let (zv, w) = (z.value.scalars, model.quantizer.projection.weight.value.scalars)
-  var dWeight = [Float](repeating: 0, count: d * k), dBias = [Float](repeating: 0, count: k)
+  var dWeight = [Float](repeating: 0, count: d * k)
+  var dBias = [Float](repeating: 0, count: k)
   var dZ = [Float](repeating: 0, count: zv.count)
   for i in 0..<n * l {
     for j in 0..<k {
@@ -128,17 +133,24 @@ private struct GradientStatistics {
 
 /// `batches` batches of `batchSize` copies of one image, each image with its own sample; the batch gradient is the
 /// mean of per-image gradients, so the per-sample variance is `batchSize ×` the variance of batch gradients.
-private func surrogateGradients(_ model: TinyModel, z: Tensor, x: Tensor, batches: Int, batchSize: Int, seed: UInt64) -> GradientStatistics {
+private func surrogateGradients(
+  _ model: TinyModel, z: Tensor, x: Tensor, batches: Int, batchSize: Int, seed: UInt64
+) -> GradientStatistics {
   var rng = SplitMix64(seed: seed)
   let (zs, xs) = (replicated(z, batchSize), replicated(x, batchSize))
-  var sum = [Double](repeating: 0, count: model.gradients.count), sumSquares = sum
+  var sum = [Double](repeating: 0, count: model.gradients.count)
+  var sumSquares = sum
   for _ in 0..<batches {
     model.zeroGradients()
     let tape = Tape()
     let out = model.quantizer.quantize(constant(zs), on: tape, using: &rng)
-    let loss = model.quantizer.surrogateLoss(logLikelihood: model.logLikelihood(out.quantized, x: xs, on: tape), for: out, on: tape)
+    let loss = model.quantizer.surrogateLoss(
+      logLikelihood: model.logLikelihood(out.quantized, x: xs, on: tape), for: out, on: tape)
     tape.backward(from: loss)
-    for (i, g) in model.gradients.enumerated() { sum[i] += Double(g); sumSquares[i] += Double(g) * Double(g) }
+    for (i, g) in model.gradients.enumerated() {
+      sum[i] += Double(g)
+      sumSquares[i] += Double(g) * Double(g)
+    }
   }
   let count = Double(batches)
   let mean = sum.map { $0 / count }
@@ -161,8 +173,9 @@ private func surrogateGradients(_ model: TinyModel, z: Tensor, x: Tensor, batche
   let withBaseline = surrogateGradients(baselineModel, z: z, x: x, batches: 400, batchSize: 50, seed: 5)
   for stats in [plain, withBaseline] {
     for i in exact.indices {
-      #expect(abs(stats.mean[i] - exact[i]) <= 4 * stats.standardError[i] + 1e-6,
-              "coordinate \(i): mean \(stats.mean[i]) ± \(stats.standardError[i]), exact \(exact[i])")
+      #expect(
+        abs(stats.mean[i] - exact[i]) <= 4 * stats.standardError[i] + 1e-6,
+        "coordinate \(i): mean \(stats.mean[i]) ± \(stats.standardError[i]), exact \(exact[i])")
     }
   }
   let phi = 0..<TinyModel.phiCount
@@ -170,7 +183,9 @@ private func surrogateGradients(_ model: TinyModel, z: Tensor, x: Tensor, batche
   let baselineVariance = phi.reduce(0.0) { $0 + withBaseline.perSampleVariance[$1] }
   // The baseline leaves the mean where it was (the same samples, seed 5, drive both runs).
   for i in exact.indices {
-    let se = (plain.standardError[i] * plain.standardError[i] + withBaseline.standardError[i] * withBaseline.standardError[i]).squareRoot()
+    let se =
+      (plain.standardError[i] * plain.standardError[i] + withBaseline.standardError[i] * withBaseline.standardError[i])
+      .squareRoot()
     #expect(abs(plain.mean[i] - withBaseline.mean[i]) <= 4 * se + 1e-6)
   }
   // Measured at these seeds: Σ_φ per-sample variance 763.3 without, 10.6 with the baseline (b ≈ −12.3); the

@@ -1,11 +1,15 @@
-import Testing
 import Tensors
+import Testing
+
 @testable import Quantizers
 
-private func randomResidualQuantizer(stages: Int, codes: Int, dimension: Int, dropout: Bool, rng: inout SplitMix64) -> ResidualQuantizer {
+private func randomResidualQuantizer(
+  stages: Int, codes: Int, dimension: Int, dropout: Bool, rng: inout SplitMix64
+) -> ResidualQuantizer {
   let stageList = (0..<stages).map { s in
     VectorQuantizer(
-      codebook: Codebook(embeddings: .normal(shape: [codes, dimension], standardDeviation: 1 / Float(s + 1), using: &rng)),
+      codebook: Codebook(
+        embeddings: .normal(shape: [codes, dimension], standardDeviation: 1 / Float(s + 1), using: &rng)),
       update: .gradient, initialization: .random, restart: nil)
   }
   return ResidualQuantizer(stages: stageList, quantizerDropout: dropout)
@@ -38,7 +42,8 @@ private func randomResidualQuantizer(stages: Int, codes: Int, dimension: Int, dr
   let first = VectorQuantizer(
     codebook: Codebook(embeddings: Tensor(shape: [2, 2], scalars: [1, 2, 3, 4])), initialization: .random, restart: nil)
   let second = VectorQuantizer(
-    codebook: Codebook(embeddings: Tensor(shape: [2, 2], scalars: [0.5, 0.25, -1, -2])), initialization: .random, restart: nil)
+    codebook: Codebook(embeddings: Tensor(shape: [2, 2], scalars: [0.5, 0.25, -1, -2])), initialization: .random,
+    restart: nil)
   let rq = ResidualQuantizer(stages: [first, second])
   let result = rq.reconstruct(from: [[0, 1, 1], [1, 0, 1]], shape: [1, 1, 3])
   #expect(result.shape == [1, 1, 3, 2])
@@ -62,7 +67,8 @@ private func randomResidualQuantizer(stages: Int, codes: Int, dimension: Int, dr
   var errors: [Double] = []
   for s in 1...4 {
     let decoded = rq.reconstruct(from: rq.indices(for: z, stages: s), shape: [4, 8, 8]).scalars
-    errors.append(zip(decoded, points).reduce(0.0) { $0 + Double(($1.0 - $1.1) * ($1.0 - $1.1)) } / Double(points.count))
+    errors.append(
+      zip(decoded, points).reduce(0.0) { $0 + Double(($1.0 - $1.1) * ($1.0 - $1.1)) } / Double(points.count))
   }
   // Measured at this seed: 0.279, 0.091, 0.031, 0.011.
   for s in 1..<4 { #expect(errors[s] <= errors[s - 1], "stage \(s + 1): \(errors)") }

@@ -1,9 +1,12 @@
-import Testing
 import Tensors
 import TestSupport
+import Testing
+
 @testable import Quantizers
 
-private func randomQuantizer(_ update: CodebookUpdate, codes: Int = 8, dimension: Int = 3, rng: inout SplitMix64) -> VectorQuantizer {
+private func randomQuantizer(
+  _ update: CodebookUpdate, codes: Int = 8, dimension: Int = 3, rng: inout SplitMix64
+) -> VectorQuantizer {
   let codebook = Codebook(embeddings: .normal(shape: [codes, dimension], using: &rng))
   return VectorQuantizer(codebook: codebook, update: update, initialization: .random, restart: nil)
 }
@@ -74,7 +77,9 @@ func straightThroughCopiesTheGradientExactly(update: CodebookUpdate) {
   #expect(vq.codebook.embeddings.grad.allSatisfy { $0 == 0 })
   let e = vq.codebook.embeddings.value.scalars
   var mse: Float = 0
-  for (i, c) in out.indices[0].enumerated() { mse += Float(squaredDistance(z.value.scalars, i, e, Int(c), dimension: 3)) }
+  for (i, c) in out.indices[0].enumerated() {
+    mse += Float(squaredDistance(z.value.scalars, i, e, Int(c), dimension: 3))
+  }
   #expect(abs(out.loss.value.item - 0.25 * mse / 12) < 1e-6)
 }
 
@@ -96,7 +101,8 @@ private func usageAfterExpandingClusters(_ vq: VectorQuantizer, rng: inout Split
   var usage = CodebookUsage(indices: [], codes: vq.codes)
   for step in 0..<120 {
     let scale = min(1, 0.05 + Float(step) / 50)
-    let points = clusteredPoints(centres: centres.map { $0 * scale }, dimension: d, count: 256, spread: 0.3 * scale, using: &rng)
+    let points = clusteredPoints(
+      centres: centres.map { $0 * scale }, dimension: d, count: 256, spread: 0.3 * scale, using: &rng)
     let out = vq.quantize(Variable(Tensor(shape: [1, 16, 16, d], scalars: points)), on: Tape(), using: &rng)
     vq.finishStep(using: &rng)
     if step >= 100 { usage.merge(out.usage[0]) }

@@ -17,19 +17,44 @@ import Testing
   }
 
   static let cases: [OpCase] = [
-    OpCase(name: "conv2d 3×3 p1", inputs: [randomTensor([3, 14, 14, 3], seed: 1), randomTensor([3, 3, 3, 4], seed: 2), randomTensor([4], seed: 3)]) {
+    OpCase(
+      name: "conv2d 3×3 p1",
+      inputs: [
+        randomTensor([3, 14, 14, 3], seed: 1), randomTensor([3, 3, 3, 4], seed: 2), randomTensor([4], seed: 3),
+      ]
+    ) {
       $0.conv2d($1[0], weight: $1[1], bias: $1[2], padding: 1)
     },
-    OpCase(name: "conv2d 4×4 s2 p1", inputs: [randomTensor([3, 14, 13, 3], seed: 4), randomTensor([4, 4, 3, 5], seed: 5), randomTensor([5], seed: 6)]) {
+    OpCase(
+      name: "conv2d 4×4 s2 p1",
+      inputs: [
+        randomTensor([3, 14, 13, 3], seed: 4), randomTensor([4, 4, 3, 5], seed: 5), randomTensor([5], seed: 6),
+      ]
+    ) {
       $0.conv2d($1[0], weight: $1[1], bias: $1[2], stride: 2, padding: 1)
     },
-    OpCase(name: "conv2d 1×1", inputs: [randomTensor([3, 14, 14, 3], seed: 7), randomTensor([1, 1, 3, 5], seed: 8), randomTensor([5], seed: 9)]) {
+    OpCase(
+      name: "conv2d 1×1",
+      inputs: [
+        randomTensor([3, 14, 14, 3], seed: 7), randomTensor([1, 1, 3, 5], seed: 8), randomTensor([5], seed: 9),
+      ]
+    ) {
       $0.conv2d($1[0], weight: $1[1], bias: $1[2])
     },
-    OpCase(name: "convTranspose2d 4×4 s2 p1", inputs: [randomTensor([3, 7, 7, 4], seed: 10), randomTensor([4, 4, 3, 4], seed: 11), randomTensor([3], seed: 12)]) {
+    OpCase(
+      name: "convTranspose2d 4×4 s2 p1",
+      inputs: [
+        randomTensor([3, 7, 7, 4], seed: 10), randomTensor([4, 4, 3, 4], seed: 11), randomTensor([3], seed: 12),
+      ]
+    ) {
       $0.convTranspose2d($1[0], weight: $1[1], bias: $1[2], stride: 2, padding: 1)
     },
-    OpCase(name: "convTranspose2d 3×3 p1", inputs: [randomTensor([3, 14, 14, 3], seed: 13), randomTensor([3, 3, 5, 3], seed: 14), randomTensor([5], seed: 15)]) {
+    OpCase(
+      name: "convTranspose2d 3×3 p1",
+      inputs: [
+        randomTensor([3, 14, 14, 3], seed: 13), randomTensor([3, 3, 5, 3], seed: 14), randomTensor([5], seed: 15),
+      ]
+    ) {
       $0.convTranspose2d($1[0], weight: $1[1], bias: $1[2], padding: 1)
     },
     OpCase(name: "relu over 2^17", inputs: [randomAwayFromZero([1 << 17], seed: 16)]) { $0.relu($1[0]) },
@@ -39,10 +64,18 @@ import Testing
   /// multiply-adds, so these make it run on two threads (GEMMs of 512×144×16 and 256×64×64). The cases above stay
   /// below it, so they test only the engine's own `parallelFor`.
   static let threadedGEMMCases: [OpCase] = [
-    OpCase(name: "conv2d 16 channels (threaded sgemm)", inputs: [randomTensor([2, 16, 16, 16], seed: 19), randomTensor([3, 3, 16, 16], seed: 20), randomTensor([16], seed: 21)]) {
+    OpCase(
+      name: "conv2d 16 channels (threaded sgemm)",
+      inputs: [
+        randomTensor([2, 16, 16, 16], seed: 19), randomTensor([3, 3, 16, 16], seed: 20), randomTensor([16], seed: 21),
+      ]
+    ) {
       $0.conv2d($1[0], weight: $1[1], bias: $1[2], padding: 1)
     },
-    OpCase(name: "matmul 256×64·64×64 (threaded sgemm)", inputs: [randomTensor([256, 64], seed: 22), randomTensor([64, 64], seed: 23)]) {
+    OpCase(
+      name: "matmul 256×64·64×64 (threaded sgemm)",
+      inputs: [randomTensor([256, 64], seed: 22), randomTensor([64, 64], seed: 23)]
+    ) {
       $0.matmul($1[0], $1[1])
     },
   ]
@@ -61,9 +94,12 @@ import Testing
   /// Inference's own paths: a convolution computed as shifted GEMMs in chunks, and a transposed convolution whose
   /// product rows are wide enough (64 · 1024 floats) to run in bands, even bands then odd.
   @Test func inferencePathsIgnoreTheThreadCount() {
-    let x = randomTensor([1, 40, 36, 8], seed: 30), w = randomTensor([3, 3, 8, 16], seed: 31)
-    let xt = randomTensor([1, 8, 64, 8], seed: 32), wt = randomTensor([4, 4, 64, 8], seed: 33)
-    let b = randomTensor([16], seed: 34), bt = randomTensor([64], seed: 35)
+    let x = randomTensor([1, 40, 36, 8], seed: 30)
+    let w = randomTensor([3, 3, 8, 16], seed: 31)
+    let xt = randomTensor([1, 8, 64, 8], seed: 32)
+    let wt = randomTensor([4, 4, 64, 8], seed: 33)
+    let b = randomTensor([16], seed: 34)
+    let bt = randomTensor([64], seed: 35)
     func both(threads: Int) -> [Tensor] {
       let previous = ComputeThreads.count
       ComputeThreads.set(threads)
@@ -84,17 +120,21 @@ import Testing
   ) {
     // Compared as Bools so that a failure prints the max difference, not two whole tensors.
     let sameOutput = one.output == two.output
-    #expect(sameOutput, "forward differs: max diff \(maxAbsoluteDifference(one.output.scalars, two.output.scalars))",
-            sourceLocation: sourceLocation)
+    #expect(
+      sameOutput, "forward differs: max diff \(maxAbsoluteDifference(one.output.scalars, two.output.scalars))",
+      sourceLocation: sourceLocation)
     for k in one.gradients.indices {
       let sameGradient = one.gradients[k] == two.gradients[k]
-      #expect(sameGradient, "gradient of input \(k) differs: max diff \(maxAbsoluteDifference(one.gradients[k], two.gradients[k]))",
-              sourceLocation: sourceLocation)
+      #expect(
+        sameGradient,
+        "gradient of input \(k) differs: max diff \(maxAbsoluteDifference(one.gradients[k], two.gradients[k]))",
+        sourceLocation: sourceLocation)
     }
   }
 
   @Test func nearestCodesIgnoreTheThreadCount() {
-    let z = randomTensor([300, 4], seed: 17).scalars, codebook = randomTensor([9, 4], seed: 18).scalars
+    let z = randomTensor([300, 4], seed: 17).scalars
+    let codebook = randomTensor([9, 4], seed: 18).scalars
     let previous = ComputeThreads.count
     defer { ComputeThreads.set(previous) }
     ComputeThreads.set(1)

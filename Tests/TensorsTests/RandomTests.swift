@@ -5,11 +5,13 @@ import Testing
   @Test func splitMix64MatchesTheReferenceStream() {
     // Vigna's splitmix64.c seeded with 0.
     var rng = SplitMix64(seed: 0)
-    #expect([rng.next(), rng.next(), rng.next()] == [0xE220_A839_7B1D_CDAF, 0x6E78_9E6A_A1B9_65F4, 0x06C4_5D18_8009_454F])
+    #expect(
+      [rng.next(), rng.next(), rng.next()] == [0xE220_A839_7B1D_CDAF, 0x6E78_9E6A_A1B9_65F4, 0x06C4_5D18_8009_454F])
   }
 
   @Test func samplersAreSeededAndInRange() {
-    var a = SplitMix64(seed: 5), b = SplitMix64(seed: 5)
+    var a = SplitMix64(seed: 5)
+    var b = SplitMix64(seed: 5)
     let u = Tensor.uniform(shape: [3, 7], in: -0.5...2, using: &a)
     #expect(u == Tensor.uniform(shape: [3, 7], in: -0.5...2, using: &b))
     #expect(u.scalars.allSatisfy { (-0.5...2).contains($0) })

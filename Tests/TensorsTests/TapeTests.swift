@@ -54,7 +54,8 @@ import Testing
 
   @Test func gradientCheckCatchesAMissingGradientPath() {
     // x · detached(x): the tape's gradient is x, the true derivative of x² is 2x; the checker must notice.
-    let mismatch = gradientCheck(of: { tape, v in tape.multiply(v[0], v[0].detached()) }, at: [randomTensor([3], seed: 1, in: 0.5...1)])
+    let mismatch = gradientCheck(
+      of: { tape, v in tape.multiply(v[0], v[0].detached()) }, at: [randomTensor([3], seed: 1, in: 0.5...1)])
     #expect(mismatch != nil)
   }
 

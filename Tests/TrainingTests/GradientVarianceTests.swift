@@ -1,8 +1,9 @@
 import Codec
 import Foundation
 import Imaging
-import Testing
 import Tensors
+import Testing
+
 @testable import Training
 
 /// A folder of small random-texture PNGs, removed when the test ends.
@@ -38,7 +39,8 @@ private final class ImageFolderFixture {
     (options.batch, options.crop) = (2, 16)
     var rng = SplitMix64(seed: 1)
     let model = VQModel(configuration, estimator: variant.estimator, using: &rng)
-    return GradientVariance(model: model, variant: variant, options: options, dataset: try ImageDataset(folder: folder, crop: 16))
+    return GradientVariance(
+      model: model, variant: variant, options: options, dataset: try ImageDataset(folder: folder, crop: 16))
   }
 
   @Test func straightThroughIsDeterministicOnOneBatch() throws {
@@ -82,7 +84,8 @@ private final class ImageFolderFixture {
     #expect(t > 0)
     for estimator in [Estimator.gumbel, .reinforce] {
       let model = VQModel.transplanted(from: source, to: estimator, logitTemperature: t)
-      let image = Tensor(shape: [1] + Array(batch.shape.dropFirst()), scalars: Array(batch.scalars.prefix(batch.count / batch.shape[0])))
+      let image = Tensor(
+        shape: [1] + Array(batch.shape.dropFirst()), scalars: Array(batch.scalars.prefix(batch.count / batch.shape[0])))
       #expect(model.indices(for: image, stages: 1)[0] == source.indices(for: image, stages: 1)[0])
     }
   }

@@ -1,7 +1,8 @@
 import Foundation
 import Imaging
-import Testing
 import Tensors
+import Testing
+
 @testable import Training
 
 @Test func missingFolderIsReported() {
@@ -29,7 +30,9 @@ import Tensors
   try folder.write(Array("garbage, not a PNG".utf8), named: "fake.png")
   try folder.write([0x89, 0x50, 0x4E, 0x47], named: "cut.jpg")
   try folder.write([], named: "empty.jpeg")
-  #expect(throws: TrainingError.noUsableImages(folder.path, skipped: 3)) { try ImageDataset(folder: folder.path, crop: 8) }
+  #expect(throws: TrainingError.noUsableImages(folder.path, skipped: 3)) {
+    try ImageDataset(folder: folder.path, crop: 8)
+  }
 }
 
 @Test func imagesSmallerThanTheCropAreReported() throws {
@@ -38,7 +41,9 @@ import Tensors
   try folder.writePNG(testImage(width: 15, height: 32, seed: 1), named: "narrow.png")
   try folder.writePNG(testImage(width: 32, height: 15, seed: 2), named: "short.png")
   try folder.write(Array("garbage".utf8), named: "fake.png")
-  #expect(throws: TrainingError.imagesTooSmall(folder.path, crop: 16)) { try ImageDataset(folder: folder.path, crop: 16) }
+  #expect(throws: TrainingError.imagesTooSmall(folder.path, crop: 16)) {
+    try ImageDataset(folder: folder.path, crop: 16)
+  }
 }
 
 @Test func unreadableFilesAreSkippedAndCounted() throws {
@@ -63,7 +68,9 @@ import Tensors
   try folder.writePNG(testImage(width: 24, height: 20, seed: 1), named: "a.png")
   try folder.writePNG(testImage(width: 20, height: 28, seed: 2), named: "b.png")
   let dataset = try ImageDataset(folder: folder.path, crop: 12)
-  var r1 = SplitMix64(seed: 5), r2 = SplitMix64(seed: 5), r3 = SplitMix64(seed: 6)
+  var r1 = SplitMix64(seed: 5)
+  var r2 = SplitMix64(seed: 5)
+  var r3 = SplitMix64(seed: 6)
   let a = dataset.batch(count: 3, crop: 12, using: &r1)
   #expect(a.shape == [3, 12, 12, 3])
   #expect(a.scalars.allSatisfy { (-0.5...0.5).contains($0) })

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Training
 
 @Test func warmUpIsLinearFromOneStepIn() {
@@ -12,7 +13,9 @@ import Testing
   let root = Float(0.5).squareRoot()  // cos(π/4)
   let quarter: Float = 2 * (0.05 + 0.95 * 0.5 * (1 + root))
   let threeQuarters: Float = 2 * (0.05 + 0.95 * 0.5 * (1 - root))
-  let expected: [(Int, Float)] = [(4, 2), (6, quarter), (8, 1.05), (10, threeQuarters), (12, 0.1), (13, 0.1), (1000, 0.1)]
+  let expected: [(Int, Float)] = [
+    (4, 2), (6, quarter), (8, 1.05), (10, threeQuarters), (12, 0.1), (13, 0.1), (1000, 0.1),
+  ]
   for (step, rate) in expected {
     #expect(abs(s.rate(at: step) - rate) < 1e-6, "step \(step): \(s.rate(at: step)) vs \(rate)")
   }

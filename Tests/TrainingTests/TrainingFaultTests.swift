@@ -5,6 +5,7 @@ import Layers
 import Tensors
 import TestSupport
 import Testing
+
 @testable import Training
 
 /// `--lr 1e6`: the run stops at the first step whose loss or gradient is not finite, with what the files on disk hold.
@@ -72,7 +73,8 @@ import Testing
   try fill(disk)
 
   let second = makeTrainer(tinyOptions(steps: 3), dataset: dataset)
-  let secondSession = try TrainingSession(trainer: second, modelPath: disk.file("m.vqm"), resumeFrom: firstSession.checkpointPath)
+  let secondSession = try TrainingSession(
+    trainer: second, modelPath: disk.file("m.vqm"), resumeFrom: firstSession.checkpointPath)
   #expect {
     try secondSession.run(shouldStop: { false }, report: { _ in })
   } throws: { error in
@@ -84,15 +86,19 @@ import Testing
   #expect(disk.contents() == ["filler", "m.vqm", "m.vqm.ckpt", "m.vqm.log.jsonl"])
   let log = try String(contentsOfFile: firstSession.logPath, encoding: .utf8)
   #expect(log.hasSuffix("\n"))
-  for line in log.split(separator: "\n") { #expect(try JSONSerialization.jsonObject(with: Data(line.utf8)) is [String: Any]) }
+  for line in log.split(separator: "\n") {
+    #expect(try JSONSerialization.jsonObject(with: Data(line.utf8)) is [String: Any])
+  }
 }
 
 /// Writes a file named `filler` until the file system is full.
 private func fill(_ disk: SmallFileSystem) throws {
-  let handle = try #require(FileHandle(forWritingAtPath: disk.file("filler")) ?? {
-    FileManager.default.createFile(atPath: disk.file("filler"), contents: nil)
-    return FileHandle(forWritingAtPath: disk.file("filler"))
-  }())
+  let handle = try #require(
+    FileHandle(forWritingAtPath: disk.file("filler"))
+      ?? {
+        FileManager.default.createFile(atPath: disk.file("filler"), contents: nil)
+        return FileHandle(forWritingAtPath: disk.file("filler"))
+      }())
   defer { try? handle.close() }
   let block = Data(count: 4096)
   while (try? handle.write(contentsOf: block)) != nil {}

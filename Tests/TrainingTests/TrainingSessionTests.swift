@@ -1,14 +1,17 @@
 import Codec
 import Foundation
 import Quantizers
-import Testing
 import Tensors
+import Testing
+
 @testable import Training
 
 /// A training folder of three small images.
 func makeTrainingFolder() throws -> TemporaryFolder {
   let folder = try TemporaryFolder()
-  for i in 0..<3 { try folder.writePNG(testImage(width: 24 + 4 * i, height: 20, seed: UInt32(i + 1)), named: "img\(i).png") }
+  for i in 0..<3 {
+    try folder.writePNG(testImage(width: 24 + 4 * i, height: 20, seed: UInt32(i + 1)), named: "img\(i).png")
+  }
   return folder
 }
 
@@ -82,16 +85,21 @@ func resumingGivesTheSameModelAsTrainingInOneGo(estimator: Estimator) throws {
   defer { folder.remove() }
   let dataset = try ImageDataset(folder: folder.path, crop: 16)
   let trainer = makeTrainer(tinyOptions(steps: 2), dataset: dataset)
-  let session = try TrainingSession(trainer: trainer, modelPath: folder.file("m.vqm"),
-                                    validationImages: [testImage(width: 13, height: 9, seed: 5)])
+  let session = try TrainingSession(
+    trainer: trainer, modelPath: folder.file("m.vqm"),
+    validationImages: [testImage(width: 13, height: 9, seed: 5)])
   var events: [String] = []
-  try session.run(shouldStop: { false }, report: { event in
-    switch event {
-    case .step(let m, _, let total): events.append("step \(m.step)/\(total ?? 0)")
-    case .validation(let step, let v): events.append("validation \(step)"); #expect(v.psnr.isFinite)
-    case .saved(_, let step): events.append("saved \(step)")
-    }
-  })
+  try session.run(
+    shouldStop: { false },
+    report: { event in
+      switch event {
+      case .step(let m, _, let total): events.append("step \(m.step)/\(total ?? 0)")
+      case .validation(let step, let v):
+        events.append("validation \(step)")
+        #expect(v.psnr.isFinite)
+      case .saved(_, let step): events.append("saved \(step)")
+      }
+    })
   #expect(events == ["step 1/2", "step 2/2", "validation 2", "saved 2"])
   let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: folder.file("m.vqm"))))
   let (model, notes) = try ModelFile.parse(bytes)
@@ -114,7 +122,9 @@ func resumingGivesTheSameModelAsTrainingInOneGo(estimator: Estimator) throws {
     try TrainingSession(trainer: trainer, modelPath: folder.file("m.vqm"), resumeFrom: folder.file("missing.ckpt"))
   }
   let garbage = try folder.write(Array("garbage".utf8), named: "garbage.ckpt")
-  #expect(throws: TrainingError.self) { try TrainingSession(trainer: trainer, modelPath: folder.file("m.vqm"), resumeFrom: garbage) }
+  #expect(throws: TrainingError.self) {
+    try TrainingSession(trainer: trainer, modelPath: folder.file("m.vqm"), resumeFrom: garbage)
+  }
   // A checkpoint of another preset is refused by name.
   var other = tinyOptions(steps: 1)
   other.configuration.codebookSize = 8

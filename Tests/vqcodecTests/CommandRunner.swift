@@ -22,7 +22,8 @@ enum VQCodecBinary {
     folders.append(Bundle.main.bundleURL)
     folders.append(Bundle.main.bundleURL.deletingLastPathComponent())
     folders.append(Bundle(for: Anchor.self).bundleURL.deletingLastPathComponent())
-    let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
     folders.append(repository.appendingPathComponent(".build/debug"))
     return folders.map { $0.appendingPathComponent("vqcodec") }
   }()
@@ -38,15 +39,22 @@ struct CommandResult {
 }
 
 /// Runs `vqcodec arguments…` in `folder` with a closed stdin; output goes through files (no pipe can fill up).
-func vqcodec(_ arguments: [String], in folder: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> CommandResult {
+func vqcodec(
+  _ arguments: [String], in folder: String, sourceLocation: SourceLocation = #_sourceLocation
+) throws -> CommandResult {
   guard let binary = VQCodecBinary.url else {
-    Issue.record("vqcodec executable not found; tried \(VQCodecBinary.candidates.map(\.path))", sourceLocation: sourceLocation)
+    Issue.record(
+      "vqcodec executable not found; tried \(VQCodecBinary.candidates.map(\.path))", sourceLocation: sourceLocation)
     throw CocoaError(.fileNoSuchFile)
   }
-  let out = folder + "/.stdout-" + UUID().uuidString, err = folder + "/.stderr-" + UUID().uuidString
+  let out = folder + "/.stdout-" + UUID().uuidString
+  let err = folder + "/.stderr-" + UUID().uuidString
   FileManager.default.createFile(atPath: out, contents: nil)
   FileManager.default.createFile(atPath: err, contents: nil)
-  defer { try? FileManager.default.removeItem(atPath: out); try? FileManager.default.removeItem(atPath: err) }
+  defer {
+    try? FileManager.default.removeItem(atPath: out)
+    try? FileManager.default.removeItem(atPath: err)
+  }
   let process = Process()
   process.executableURL = binary
   process.arguments = arguments
@@ -80,7 +88,9 @@ struct TemporaryFolder {
   func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: file(name)) }
 
   /// Every file except the captured-output scratch files.
-  func contents() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: path).filter { !$0.hasPrefix(".") }.sorted() }
+  func contents() throws -> [String] {
+    try FileManager.default.contentsOfDirectory(atPath: path).filter { !$0.hasPrefix(".") }.sorted()
+  }
 
   func remove() { try? FileManager.default.removeItem(atPath: path) }
 }

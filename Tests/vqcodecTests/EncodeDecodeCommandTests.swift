@@ -9,9 +9,11 @@ import Testing
   let folder = try TemporaryFolder()
   defer { folder.remove() }
   let (width, height) = (19, 11)
-  let image = RGBImage(width: width, height: height, pixels: (0..<width * height * 3).map { i in
-    UInt8(((i / 3 % width) * 12 + (i / 3 / width) * 9 + (i % 3) * 30) % 256)
-  })
+  let image = RGBImage(
+    width: width, height: height,
+    pixels: (0..<width * height * 3).map { i in
+      UInt8(((i / 3 % width) * 12 + (i / 3 / width) * 9 + (i % 3) * 30) % 256)
+    })
   try folder.write(try image.pngData(), named: "in.png")
 
   let encode = try vqcodec(["encode", "in.png", "out.vq", "--threads", "1"], in: folder.path)
@@ -54,7 +56,8 @@ import Testing
   let json = try #require(try JSONSerialization.jsonObject(with: Data(info.stdout.utf8)) as? [String: Any])
   #expect(json["kind"] as? String == "vqm")
   #expect((json["bytes"] as? NSNumber)?.intValue == bytes.count)
-  #expect(json["fingerprint"] as? String == ModelFile.fingerprint(of: bytes).map { String(format: "%02x", $0) }.joined())
+  #expect(
+    json["fingerprint"] as? String == ModelFile.fingerprint(of: bytes).map { String(format: "%02x", $0) }.joined())
   let text = try vqcodec(["info", "default.vqm"], in: folder.path)
   #expect(text.status == 0 && text.stdout.contains("kind: vqm"))
 }

@@ -16,9 +16,12 @@ private func trainingFolder() throws -> TemporaryFolder {
 }
 
 /// `train` reports progress on stderr: a failure is status 1 and one `error:` line, the last.
-private func expectTrainingError(_ r: CommandResult, mentioning needle: String, sourceLocation: SourceLocation = #_sourceLocation) {
+private func expectTrainingError(
+  _ r: CommandResult, mentioning needle: String, sourceLocation: SourceLocation = #_sourceLocation
+) {
   #expect(r.status == 1, "status \(r.status), stderr: \(r.stderr)", sourceLocation: sourceLocation)
-  #expect(r.stderrLines.filter { $0.hasPrefix("error: ") }.count == 1, "stderr: \(r.stderr)", sourceLocation: sourceLocation)
+  #expect(
+    r.stderrLines.filter { $0.hasPrefix("error: ") }.count == 1, "stderr: \(r.stderr)", sourceLocation: sourceLocation)
   #expect(r.stderrLines.last?.hasPrefix("error: ") == true, "stderr: \(r.stderr)", sourceLocation: sourceLocation)
   #expect(r.stderr.contains(needle), "stderr: \(r.stderr)", sourceLocation: sourceLocation)
 }
@@ -58,7 +61,8 @@ func trainRefusesToReplaceAnExistingOutput(_ existing: String) throws {
 @Test func resumeWritesItsOwnFilesWithoutForce() throws {
   let folder = try trainingFolder()
   defer { folder.remove() }
-  let first = try vqcodec(["train", "images", "--out", "m.vqm", "--steps", "1", "--log-every", "1"] + tinyRun, in: folder.path)
+  let first = try vqcodec(
+    ["train", "images", "--out", "m.vqm", "--steps", "1", "--log-every", "1"] + tinyRun, in: folder.path)
   #expect(first.status == 0, "stderr: \(first.stderr)")
   let resumed = try vqcodec(
     ["train", "images", "--out", "m.vqm", "--steps", "2", "--resume", "m.vqm.ckpt", "--log-every", "1"] + tinyRun,
@@ -87,10 +91,12 @@ func aFullDiskLeavesNoOutput(_ command: [String]) throws {
   guard let disk = SmallFileSystem.mount(bytes: 4096) else { return }
   let fixture = try BadInputFixture()
   defer { fixture.folder.remove() }
-  let filler = try #require(FileHandle(forWritingAtPath: disk.file("filler")) ?? {
-    FileManager.default.createFile(atPath: disk.file("filler"), contents: nil)
-    return FileHandle(forWritingAtPath: disk.file("filler"))
-  }())
+  let filler = try #require(
+    FileHandle(forWritingAtPath: disk.file("filler"))
+      ?? {
+        FileManager.default.createFile(atPath: disk.file("filler"), contents: nil)
+        return FileHandle(forWritingAtPath: disk.file("filler"))
+      }())
   while (try? filler.write(contentsOf: Data(count: 512))) != nil {}
   try filler.close()
   let result = try vqcodec(command + [disk.file("out"), "--quiet"], in: fixture.folder.path)
@@ -117,10 +123,12 @@ func infoJSONEscapesModelNotes(_ notes: String) throws {
   let folder = try TemporaryFolder()
   defer { folder.remove() }
   var rng = SplitMix64(seed: 4)
-  try folder.write(ModelFile.serialize(VQModel(ModelConfiguration.presets["tiny"]!, using: &rng), notes: notes), named: "m.vqm")
+  try folder.write(
+    ModelFile.serialize(VQModel(ModelConfiguration.presets["tiny"]!, using: &rng), notes: notes), named: "m.vqm")
   let info = try vqcodec(["info", "m.vqm", "--json"], in: folder.path)
   #expect(info.status == 0, "stderr: \(info.stderr)")
-  let json = try #require(try JSONSerialization.jsonObject(with: Data(info.stdout.utf8)) as? [String: Any], "\(info.stdout)")
+  let json = try #require(
+    try JSONSerialization.jsonObject(with: Data(info.stdout.utf8)) as? [String: Any], "\(info.stdout)")
   if notes.hasPrefix("{\"trained") {
     #expect((json["notes"] as? [String: Any])?["trained_steps"] as? Int == 3)
   } else {
@@ -153,7 +161,8 @@ func infoJSONEscapesModelNotes(_ notes: String) throws {
   let steps = try #require((json["notes"] as? [String: Any])?["trained_steps"] as? Int)
   #expect(steps >= 1 && steps < 1_000_000)
   let resumed = try vqcodec(
-    ["train", "images", "--out", "m.vqm", "--steps", "\(steps + 1)", "--resume", "m.vqm.ckpt"] + tinyRun, in: folder.path)
+    ["train", "images", "--out", "m.vqm", "--steps", "\(steps + 1)", "--resume", "m.vqm.ckpt"] + tinyRun,
+    in: folder.path)
   #expect(resumed.status == 0, "stderr: \(resumed.stderr)")
   #expect(resumed.stderr.contains("resumed at step \(steps)"))
 }

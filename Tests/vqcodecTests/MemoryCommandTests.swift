@@ -15,9 +15,11 @@ private struct MemoryFixture {
   init() throws {
     folder = try TemporaryFolder()
     for (name, width, height) in [("large", 600, 8192), ("small", 600, 3072)] {
-      let image = RGBImage(width: width, height: height, pixels: (0..<width * height * 3).map { i in
-        UInt8((i / 3 % width * 255 / width + i / 3 / width * 128 / height + i % 3 * 40) % 256)
-      })
+      let image = RGBImage(
+        width: width, height: height,
+        pixels: (0..<width * height * 3).map { i in
+          UInt8((i / 3 % width * 255 / width + i / 3 / width * 128 / height + i % 3 * 40) % 256)
+        })
       try folder.write(try image.pngData(), named: name + ".png")
     }
     var rng = SplitMix64(seed: 9)
@@ -33,7 +35,8 @@ private struct MemoryFixture {
       let run = try vqcodec(
         [command, input(name), output(name), "--model", "m.vqm", "--threads", "1", "--force"], in: folder.path)
       #expect(run.status == 0, "stderr: \(run.stderr)")
-      let megabytes = try #require(run.stdout.split(separator: "peak memory ").last.flatMap { Double($0.prefix { $0 != " " }) })
+      let megabytes = try #require(
+        run.stdout.split(separator: "peak memory ").last.flatMap { Double($0.prefix { $0 != " " }) })
       peaks.append(Int(megabytes * 1024 * 1024))
     }
     return peaks[1] - peaks[0]

@@ -32,7 +32,9 @@ struct BadInputFixture {
 }
 
 /// A failure while running: exactly one `error:` line on stderr, status 1, nothing on stdout.
-func expectOneErrorLine(_ r: CommandResult, mentioning needle: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
+func expectOneErrorLine(
+  _ r: CommandResult, mentioning needle: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
+) {
   #expect(r.status == 1, "status \(r.status), stderr: \(r.stderr)", sourceLocation: sourceLocation)
   #expect(r.stderrLines.count == 1, "stderr: \(r.stderr)", sourceLocation: sourceLocation)
   #expect(r.stderr.hasPrefix("error: "), "stderr: \(r.stderr)", sourceLocation: sourceLocation)
@@ -41,7 +43,9 @@ func expectOneErrorLine(_ r: CommandResult, mentioning needle: String? = nil, so
 }
 
 /// A usage error (argument-parser): status 64 (EX_USAGE), `Error:` first and the usage after it, nothing on stdout.
-func expectUsageError(_ r: CommandResult, mentioning needle: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
+func expectUsageError(
+  _ r: CommandResult, mentioning needle: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
+) {
   #expect(r.status == 64, "status \(r.status), stderr: \(r.stderr)", sourceLocation: sourceLocation)
   #expect(r.stderr.hasPrefix("Error: "), "stderr: \(r.stderr)", sourceLocation: sourceLocation)
   #expect(r.stderr.contains("Usage: vqcodec"), "stderr: \(r.stderr)", sourceLocation: sourceLocation)
@@ -113,9 +117,13 @@ func usageErrorsPrintUsage(arguments: [String], mentioning needle: String) throw
 func refusesToOverwrite(arguments: [String]) throws {
   let fixture = try BadInputFixture()
   defer { fixture.folder.remove() }
-  let snapshot = try fixture.folder.contents().map { try Data(contentsOf: URL(fileURLWithPath: fixture.folder.file($0))) }
+  let snapshot = try fixture.folder.contents().map {
+    try Data(contentsOf: URL(fileURLWithPath: fixture.folder.file($0)))
+  }
   expectOneErrorLine(try vqcodec(arguments, in: fixture.folder.path))
-  #expect(try fixture.folder.contents().map { try Data(contentsOf: URL(fileURLWithPath: fixture.folder.file($0))) } == snapshot)
+  #expect(
+    try fixture.folder.contents().map { try Data(contentsOf: URL(fileURLWithPath: fixture.folder.file($0))) }
+      == snapshot)
 }
 
 @Test func forceOverwritesAnExistingOutput() throws {
@@ -124,7 +132,8 @@ func refusesToOverwrite(arguments: [String]) throws {
   let result = try vqcodec(["encode", "image.png", "existing.vq", "--force", "--quiet"], in: fixture.folder.path)
   #expect(result.status == 0, "stderr: \(result.stderr)")
   #expect(result.stdout.isEmpty && result.stderr.isEmpty)
-  #expect(try Data(contentsOf: URL(fileURLWithPath: fixture.folder.file("existing.vq"))).starts(with: Array("VQC1".utf8)))
+  #expect(
+    try Data(contentsOf: URL(fileURLWithPath: fixture.folder.file("existing.vq"))).starts(with: Array("VQC1".utf8)))
 }
 
 @Test(arguments: [["--help"], ["encode", "--help"], ["help", "report"], ["train", "--help"]])
@@ -147,8 +156,10 @@ func helpPrintsUsageAndSucceeds(_ arguments: [String]) throws {
   let source = ModelFile.serialize(VQModel(ModelConfiguration.presets["tiny"]!, using: &rng))
   try folder.write(source, named: "source.vqm")
   let train = try vqcodec(
-    ["train", "images", "--out", "m.vqm", "--preset", "tiny", "--codebook-size", "8", "--stages", "3", "--init-from",
-     "source.vqm", "--steps", "2", "--batch", "1", "--crop", "8"], in: folder.path)
+    [
+      "train", "images", "--out", "m.vqm", "--preset", "tiny", "--codebook-size", "8", "--stages", "3", "--init-from",
+      "source.vqm", "--steps", "2", "--batch", "1", "--crop", "8",
+    ], in: folder.path)
   #expect(train.status == 0, "stderr: \(train.stderr)")
   let info = try vqcodec(["info", "m.vqm", "--json"], in: folder.path)
   #expect(info.stdout.contains("\"codebook_size\": 8") && info.stdout.contains("\"stages\": 3"), "\(info.stdout)")

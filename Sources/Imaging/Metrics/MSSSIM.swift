@@ -20,7 +20,9 @@ import Glibc
 /// pytorch_msssim on Float32 tensors and within 1e-15 of it on Float64
 /// tensors with a Float64 window (see MSSSIMTests).
 public func msSSIM(_ a: RGBImage, _ b: RGBImage) -> Double? {
-  precondition(a.width == b.width && a.height == b.height, "msSSIM needs equal sizes, got \(a.width)×\(a.height) and \(b.width)×\(b.height)")
+  precondition(
+    a.width == b.width && a.height == b.height,
+    "msSSIM needs equal sizes, got \(a.width)×\(a.height) and \(b.width)×\(b.height)")
   guard min(a.width, a.height) >= msSSIMMinimumSide else { return nil }
   var channelSum = 0.0
   for channel in 0..<3 {

@@ -5,7 +5,9 @@ import Glibc
 /// of all three channels. Identical images give `+infinity`.
 /// Traps if the sizes differ.
 public func psnr(_ a: RGBImage, _ b: RGBImage) -> Double {
-  precondition(a.width == b.width && a.height == b.height, "psnr needs equal sizes, got \(a.width)×\(a.height) and \(b.width)×\(b.height)")
+  precondition(
+    a.width == b.width && a.height == b.height,
+    "psnr needs equal sizes, got \(a.width)×\(a.height) and \(b.width)×\(b.height)")
   // Integer sum is exact: at most 2^28·3·255² < 2^63.
   var squaredErrorSum = 0
   a.pixels.withUnsafeBufferPointer { x in

@@ -7,7 +7,8 @@ public struct ConvGeometry: Equatable, Sendable {
     precondition(stride >= 1 && padding >= 0 && kernelHeight >= 1 && kernelWidth >= 1, "bad convolution geometry")
     (self.n, self.h, self.w, self.c) = (n, h, w, c)
     (self.kernelHeight, self.kernelWidth, self.stride, self.padding) = (kernelHeight, kernelWidth, stride, padding)
-    precondition(outHeight >= 1 && outWidth >= 1, "kernel \(kernelHeight)×\(kernelWidth) larger than padded input \(h)×\(w)")
+    precondition(
+      outHeight >= 1 && outWidth >= 1, "kernel \(kernelHeight)×\(kernelWidth) larger than padded input \(h)×\(w)")
   }
 
   public var outHeight: Int { (h + 2 * padding - kernelHeight) / stride + 1 }
@@ -69,8 +70,9 @@ func addCol2imOfProduct(
   if ow * patch < ColumnBands.minimumRowFloats {
     var col = uninitializedFloats(g.rows * patch)
     col.withUnsafeMutableBufferPointer { col in
-      sgemm(transposeB: true, m: g.rows, n: patch, k: k, a: a, lda: k, b: b, ldb: k, accumulate: false,
-            c: col.baseAddress!, ldc: patch)
+      sgemm(
+        transposeB: true, m: g.rows, n: patch, k: k, a: a, lda: k, b: b, ldb: k, accumulate: false,
+        c: col.baseAddress!, ldc: patch)
       col2im(col.baseAddress!, g, addingInto: y, relu: relu)
     }
     return

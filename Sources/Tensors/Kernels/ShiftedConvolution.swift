@@ -95,14 +95,16 @@ struct ShiftedConvolution {
       let (image, oy) = stacked.quotientAndRemainder(dividingBy: height)
       if oy < oh && column < ow {
         let count = min(run, ow - column)
-        copy(wide + (row - rows.lowerBound) * o, to: y + ((image * oh + oy) * ow + column) * o, count: count * o,
-             relu: reluOutput)
+        copy(
+          wide + (row - rows.lowerBound) * o, to: y + ((image * oh + oy) * ow + column) * o, count: count * o,
+          relu: reluOutput)
       }
       row += run
     }
   }
 
-  private func copy(_ source: UnsafePointer<Float>, to destination: UnsafeMutablePointer<Float>, count: Int, relu: Bool) {
+  private func copy(_ source: UnsafePointer<Float>, to destination: UnsafeMutablePointer<Float>, count: Int, relu: Bool)
+  {
     destination.update(from: source, count: count)
     if relu { clampBelowZero(destination, count: count) }
   }

@@ -58,7 +58,8 @@ extension Tape {
 
   private func binary(_ a: Variable, _ b: Variable, _ op: BinaryOp) -> Variable {
     let shape = broadcastShape(a.shape, b.shape)
-    let mapA = broadcastMap(from: a.shape, to: shape), mapB = broadcastMap(from: b.shape, to: shape)
+    let mapA = broadcastMap(from: a.shape, to: shape)
+    let mapB = broadcastMap(from: b.shape, to: shape)
     let n = shape.reduce(1, *)
     var y = [Float](repeating: 0, count: n)
     a.value.scalars.withUnsafeBufferPointer { av in

@@ -4,8 +4,9 @@ extension Tape {
     precondition(!xs.isEmpty, "concatenated needs at least one tensor")
     let first = xs[0].shape
     for x in xs {
-      precondition(x.shape.count == first.count && (0..<first.count).allSatisfy { $0 == axis || x.shape[$0] == first[$0] },
-                   "concatenated: shape \(x.shape) does not match \(first) off axis \(axis)")
+      precondition(
+        x.shape.count == first.count && (0..<first.count).allSatisfy { $0 == axis || x.shape[$0] == first[$0] },
+        "concatenated: shape \(x.shape) does not match \(first) off axis \(axis)")
     }
     var shape = first
     shape[axis] = xs.reduce(0) { $0 + $1.shape[axis] }

@@ -7,10 +7,14 @@ extension Tape {
   /// transposed form multiplies `x` itself by a `[C, k²·O]` matrix and then shifts and adds `k²·O` floats per
   /// pixel, so the large intermediate shrinks by `C/O` and every GEMM has a healthy shape. Measured on `bench-f4`'s
   /// 3×3 128→32: see Docs/PERFORMANCE.md.
-  func conv2dAsTransposed(_ x: Variable, weight: Variable, bias: Variable?, _ g: ConvGeometry, outChannels o: Int) -> Variable {
+  func conv2dAsTransposed(
+    _ x: Variable, weight: Variable, bias: Variable?, _ g: ConvGeometry, outChannels o: Int
+  ) -> Variable {
     let (c, k) = (g.c, g.kernelHeight)
     // The convolution whose adjoint maps y [N, OH, OW, O] onto the input grid [N, H, W, ·].
-    let gt = ConvGeometry(n: g.n, h: g.outHeight, w: g.outWidth, c: o, kernelHeight: k, kernelWidth: k, stride: 1, padding: k - 1 - g.padding)
+    let gt = ConvGeometry(
+      n: g.n, h: g.outHeight, w: g.outWidth, c: o, kernelHeight: k, kernelWidth: k, stride: 1,
+      padding: k - 1 - g.padding)
     let label = "conv2d \(k)x\(k)/1 \(c)->\(o) @\(g.outHeight)x\(g.outWidth) (transposed form)"
     let flop = 2 * Double(g.rows * g.patchSize * o)
     let flipped = flippedKernel(weight.value.scalars, k: k, inChannels: c, outChannels: o)
@@ -32,7 +36,11 @@ extension Tape {
         }
         if let bias {
           self.accumulate(into: bias) { db in
-            dY.withUnsafeBufferPointer { dy in db.withUnsafeMutableBufferPointer { addColumnSums(dy.baseAddress!, rows: g.rows, width: o, into: $0.baseAddress!) } }
+            dY.withUnsafeBufferPointer { dy in
+              db.withUnsafeMutableBufferPointer {
+                addColumnSums(dy.baseAddress!, rows: g.rows, width: o, into: $0.baseAddress!)
+              }
+            }
           }
         }
       }

@@ -32,16 +32,22 @@ extension Tape {
     let out = output(Tensor(shape: [g.n, g.outHeight, g.outWidth, o], scalars: y), x, weight, bias ?? x)
     onBackward(out) { [unowned self] in
       Profiler.measure(label + " backward", flop: 2 * flop) {
-      let dY = out.grad
-      self.accumulate(into: weight) { gemm(col, dY, into: &$0, m: g.patchSize, n: o, k: g.rows, transposeA: true, accumulate: true) }
-      if let bias {
-        self.accumulate(into: bias) { db in
-          dY.withUnsafeBufferPointer { dy in db.withUnsafeMutableBufferPointer { addColumnSums(dy.baseAddress!, rows: g.rows, width: o, into: $0.baseAddress!) } }
+        let dY = out.grad
+        self.accumulate(into: weight) {
+          gemm(col, dY, into: &$0, m: g.patchSize, n: o, k: g.rows, transposeA: true, accumulate: true)
         }
-      }
-      self.accumulate(into: x) { dX in
-        conv2dBackwardData(dY: dY, weight: weight.value.scalars, g, outChannels: o, addingInto: &dX)
-      }
+        if let bias {
+          self.accumulate(into: bias) { db in
+            dY.withUnsafeBufferPointer { dy in
+              db.withUnsafeMutableBufferPointer {
+                addColumnSums(dy.baseAddress!, rows: g.rows, width: o, into: $0.baseAddress!)
+              }
+            }
+          }
+        }
+        self.accumulate(into: x) { dX in
+          conv2dBackwardData(dY: dY, weight: weight.value.scalars, g, outChannels: o, addingInto: &dX)
+        }
       }
     }
     return out
@@ -61,7 +67,8 @@ extension Tape {
       n: x.shape[0], h: x.shape[1], w: x.shape[2], c: x.shape[3], kernelHeight: kh, kernelWidth: kw, stride: stride,
       padding: padding)
     if weight.shape[2] == g.c && runsShifted(g, x, weight, bias) {
-      return conv2dShifted(x, weight: weight, bias: bias, g, outChannels: o, reluInput: reluInput, reluOutput: reluOutput)
+      return conv2dShifted(
+        x, weight: weight, bias: bias, g, outChannels: o, reluInput: reluInput, reluOutput: reluOutput)
     }
     let y = conv2d(reluInput ? relu(x) : x, weight: weight, bias: bias, stride: stride, padding: padding)
     return reluOutput ? relu(y) : y
@@ -107,7 +114,8 @@ extension Tape {
     _ x: Variable, weight: Variable, bias: Variable?, _ g: ConvGeometry, outChannels o: Int, reluInput: Bool,
     reluOutput: Bool
   ) -> Variable {
-    let label = "conv2d \(g.kernelHeight)x\(g.kernelWidth)/\(g.stride) \(g.c)->\(o) @\(g.outHeight)x\(g.outWidth) (shifted)"
+    let label =
+      "conv2d \(g.kernelHeight)x\(g.kernelWidth)/\(g.stride) \(g.c)->\(o) @\(g.outHeight)x\(g.outWidth) (shifted)"
     var y = uninitializedFloats(g.rows * o)
     Profiler.measure(label, flop: 2 * Double(g.rows * g.patchSize * o)) {
       let biasScalars = bias?.value.scalars ?? []
@@ -136,27 +144,36 @@ func columns(of x: [Float], _ g: ConvGeometry) -> [Float] {
 }
 
 /// `y = bias + col · w`: bias rows first, then one GEMM accumulating onto them.
-func conv2dForward(col: [Float], weight: [Float], bias: [Float]?, _ g: ConvGeometry, outChannels o: Int, into y: inout [Float]) {
+func conv2dForward(
+  col: [Float], weight: [Float], bias: [Float]?, _ g: ConvGeometry, outChannels o: Int, into y: inout [Float]
+) {
   y.withUnsafeMutableBufferPointer { y in
-    if let bias { bias.withUnsafeBufferPointer { broadcastRows($0.baseAddress!, rows: g.rows, width: o, into: y.baseAddress!) } }
+    if let bias {
+      bias.withUnsafeBufferPointer { broadcastRows($0.baseAddress!, rows: g.rows, width: o, into: y.baseAddress!) }
+    }
     col.withUnsafeBufferPointer { col in
       weight.withUnsafeBufferPointer { w in
-        sgemm(m: g.rows, n: o, k: g.patchSize, a: col.baseAddress!, lda: g.patchSize, b: w.baseAddress!, ldb: o,
-              accumulate: bias != nil, c: y.baseAddress!, ldc: o)
+        sgemm(
+          m: g.rows, n: o, k: g.patchSize, a: col.baseAddress!, lda: g.patchSize, b: w.baseAddress!, ldb: o,
+          accumulate: bias != nil, c: y.baseAddress!, ldc: o)
       }
     }
   }
 }
 
 /// `dX += col2im(dY · wᵀ)`; for a pointwise convolution the GEMM adds straight into `dX`.
-func conv2dBackwardData(dY: [Float], weight: [Float], _ g: ConvGeometry, outChannels o: Int, addingInto dX: inout [Float]) {
+func conv2dBackwardData(
+  dY: [Float], weight: [Float], _ g: ConvGeometry, outChannels o: Int, addingInto dX: inout [Float]
+) {
   if g.isPointwise {
     gemm(dY, weight, into: &dX, m: g.rows, n: g.c, k: o, transposeB: true, accumulate: true)
     return
   }
   dY.withUnsafeBufferPointer { dy in
     weight.withUnsafeBufferPointer { w in
-      dX.withUnsafeMutableBufferPointer { addCol2imOfProduct(dy.baseAddress!, w.baseAddress!, depth: o, g, into: $0.baseAddress!) }
+      dX.withUnsafeMutableBufferPointer {
+        addCol2imOfProduct(dy.baseAddress!, w.baseAddress!, depth: o, g, into: $0.baseAddress!)
+      }
     }
   }
 }

@@ -5,7 +5,9 @@ extension Tape {
   /// Shapes: `x [N, H, W, C]`, `weight [KH, KW, O, C]`, `bias [O]` → `[N, (H−1)·s − 2p + KH, (W−1)·s − 2p + KW, O]`
   /// (PyTorch's `ConvTranspose2d` weight `[C, O, KH, KW]` permuted). Computed as GEMM + col2im, in cache-sized
   /// bands when the product rows are wide (`addCol2imOfProduct`); saves nothing but its input.
-  public func convTranspose2d(_ x: Variable, weight: Variable, bias: Variable?, stride: Int = 1, padding: Int = 0) -> Variable {
+  public func convTranspose2d(
+    _ x: Variable, weight: Variable, bias: Variable?, stride: Int = 1, padding: Int = 0
+  ) -> Variable {
     convTranspose2d(x, weight: weight, bias: bias, stride: stride, padding: padding, clampingOutput: false)
   }
 
@@ -13,7 +15,8 @@ extension Tape {
   private func convTranspose2d(
     _ x: Variable, weight: Variable, bias: Variable?, stride: Int, padding: Int, clampingOutput: Bool
   ) -> Variable {
-    precondition(x.shape.count == 4 && weight.shape.count == 4, "convTranspose2d needs x [N,H,W,C] and weight [KH,KW,O,C]")
+    precondition(
+      x.shape.count == 4 && weight.shape.count == 4, "convTranspose2d needs x [N,H,W,C] and weight [KH,KW,O,C]")
     precondition(!clampingOutput || !needsGradient(x, weight, bias ?? x), "a fused ReLU has no backward step")
     let (kh, kw, o, c) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
     precondition(x.shape[3] == c, "convTranspose2d: input has \(x.shape[3]) channels, weight expects \(c)")
@@ -35,17 +38,23 @@ extension Tape {
     let out = output(Tensor(shape: [n, oh, ow, o], scalars: y), x, weight, bias ?? x)
     onBackward(out) { [unowned self] in
       Profiler.measure(label + " backward", flop: 2 * flop) {
-      let dY = out.grad
-      let dCol = g.isPointwise ? dY : columns(of: dY, g)
-      self.accumulate(into: x) { gemm(dCol, weight.value.scalars, into: &$0, m: g.rows, n: c, k: g.patchSize, accumulate: true) }
-      self.accumulate(into: weight) {
-        gemm(dCol, x.value.scalars, into: &$0, m: g.patchSize, n: c, k: g.rows, transposeA: true, accumulate: true)
-      }
-      if let bias {
-        self.accumulate(into: bias) { db in
-          dY.withUnsafeBufferPointer { dy in db.withUnsafeMutableBufferPointer { addColumnSums(dy.baseAddress!, rows: n * oh * ow, width: o, into: $0.baseAddress!) } }
+        let dY = out.grad
+        let dCol = g.isPointwise ? dY : columns(of: dY, g)
+        self.accumulate(into: x) {
+          gemm(dCol, weight.value.scalars, into: &$0, m: g.rows, n: c, k: g.patchSize, accumulate: true)
         }
-      }
+        self.accumulate(into: weight) {
+          gemm(dCol, x.value.scalars, into: &$0, m: g.patchSize, n: c, k: g.rows, transposeA: true, accumulate: true)
+        }
+        if let bias {
+          self.accumulate(into: bias) { db in
+            dY.withUnsafeBufferPointer { dy in
+              db.withUnsafeMutableBufferPointer {
+                addColumnSums(dy.baseAddress!, rows: n * oh * ow, width: o, into: $0.baseAddress!)
+              }
+            }
+          }
+        }
       }
     }
     return out
@@ -74,7 +83,11 @@ func convTranspose2dForward(
 ) {
   let o = g.c
   y.withUnsafeMutableBufferPointer { y in
-    if let bias { bias.withUnsafeBufferPointer { broadcastRows($0.baseAddress!, rows: g.n * g.h * g.w, width: o, into: y.baseAddress!) } }
+    if let bias {
+      bias.withUnsafeBufferPointer {
+        broadcastRows($0.baseAddress!, rows: g.n * g.h * g.w, width: o, into: y.baseAddress!)
+      }
+    }
   }
   if g.isPointwise {
     gemm(x, weight, into: &y, m: g.rows, n: o, k: c, transposeB: true, accumulate: bias != nil)

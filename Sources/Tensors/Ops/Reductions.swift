@@ -57,7 +57,10 @@ extension Tape {
     var total = 0.0
     a.value.scalars.withUnsafeBufferPointer { av in
       b.value.scalars.withUnsafeBufferPointer { bv in
-        for i in 0..<n { let d = av[i] - bv[i]; total += Double(d * d) }
+        for i in 0..<n {
+          let d = av[i] - bv[i]
+          total += Double(d * d)
+        }
       }
     }
     let out = output(Tensor(Float(total / Double(max(1, n)))), a, b)

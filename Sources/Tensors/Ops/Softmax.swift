@@ -12,7 +12,10 @@ extension Tape {
         let row = UnsafeMutableBufferPointer(rebasing: y[(r * width)..<((r + 1) * width)])
         let m = row.max() ?? 0
         var s: Float = 0
-        for i in row.indices { row[i] = Float.exp(row[i] - m); s += row[i] }
+        for i in row.indices {
+          row[i] = Float.exp(row[i] - m)
+          s += row[i]
+        }
         for i in row.indices { row[i] /= s }
       }
     }

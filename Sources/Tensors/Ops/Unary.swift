@@ -30,7 +30,6 @@ extension Tape {
     return out
   }
 
-
   /// `eˣ`; saves its output, which is its own derivative.
   public func exp(_ x: Variable) -> Variable {
     unary(x, { Float.exp($0) }, derivative: { _, y in y })

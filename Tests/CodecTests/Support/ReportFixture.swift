@@ -1,6 +1,7 @@
-@testable import Codec
 import Imaging
 import Tensors
+
+@testable import Codec
 
 /// A tiny model built here (never a file from outside the package) and a few generated images, evaluated once
 /// and shared by the report tests.
@@ -14,9 +15,11 @@ enum ReportFixture {
   /// Two small images (no MS-SSIM) and one large enough for it, with odd sides so padding is exercised.
   static let images: [ReportImage] = [
     ReportImage(name: "gradient.png", image: pattern(width: 37, height: 29, seed: 1), sourceByteCount: 2_000),
-    ReportImage(name: "dir/noise, \"quoted\".png", image: pattern(width: 24, height: 40, seed: 2), sourceByteCount: 1_500),
-    ReportImage(name: "large.png", image: pattern(width: msSSIMMinimumSide + 3, height: msSSIMMinimumSide, seed: 3),
-                sourceByteCount: 50_000),
+    ReportImage(
+      name: "dir/noise, \"quoted\".png", image: pattern(width: 24, height: 40, seed: 2), sourceByteCount: 1_500),
+    ReportImage(
+      name: "large.png", image: pattern(width: msSSIMMinimumSide + 3, height: msSSIMMinimumSide, seed: 3),
+      sourceByteCount: 50_000),
   ]
 
   static let evaluator = ReportEvaluator(codecs: [NamedCodec(name: "tiny", codec: codec)], stages: .all)

@@ -3,7 +3,13 @@
 /// blocks so no compressor is needed. Samples are given unpacked, one UInt16
 /// per channel value (palette images give indices).
 struct PNGFixture {
-  enum ColorType: UInt8 { case gray = 0, rgb = 2, palette = 3, grayAlpha = 4, rgba = 6 }
+  enum ColorType: UInt8 {
+    case gray = 0
+    case rgb = 2
+    case palette = 3
+    case grayAlpha = 4
+    case rgba = 6
+  }
 
   var width: Int
   var height: Int
@@ -27,7 +33,8 @@ struct PNGFixture {
   func bytes() -> [UInt8] {
     precondition(samples.count == width * height * channels)
     var file: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
-    let header = bigEndian32(width) + bigEndian32(height)
+    let header =
+      bigEndian32(width) + bigEndian32(height)
       + [UInt8(bitDepth), colorType.rawValue, 0, 0, isInterlaced ? 1 : 0]
     file += chunk("IHDR", header)
     if !palette.isEmpty { file += chunk("PLTE", palette.flatMap { [$0.0, $0.1, $0.2] }) }
@@ -39,7 +46,8 @@ struct PNGFixture {
 
   /// Filter-type-0 scanlines, pass by pass when interlaced (empty passes omitted).
   private func scanlines() -> [UInt8] {
-    let passes = isInterlaced
+    let passes =
+      isInterlaced
       ? [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
       : [(0, 0, 1, 1)]
     var data: [UInt8] = []
@@ -66,7 +74,11 @@ struct PNGFixture {
     for sample in row {
       current = current << bitDepth | Int(sample)
       used += bitDepth
-      if used == 8 { bytes.append(UInt8(current)); current = 0; used = 0 }
+      if used == 8 {
+        bytes.append(UInt8(current))
+        current = 0
+        used = 0
+      }
     }
     if used > 0 { bytes.append(UInt8(current << (8 - used))) }
     return bytes
@@ -99,7 +111,9 @@ func zlibStored(_ data: [UInt8]) -> [UInt8] {
   repeat {
     let length = min(65_535, data.count - offset)
     let isFinal = offset + length == data.count
-    out += [isFinal ? 1 : 0, UInt8(length & 0xFF), UInt8(length >> 8), UInt8(~length & 0xFF), UInt8(~length >> 8 & 0xFF)]
+    out += [
+      isFinal ? 1 : 0, UInt8(length & 0xFF), UInt8(length >> 8), UInt8(~length & 0xFF), UInt8(~length >> 8 & 0xFF),
+    ]
     out += data[offset..<offset + length]
     offset += length
   } while offset < data.count

@@ -43,7 +43,10 @@ enum TestImages {
     for y in 0..<height {
       for x in 0..<width {
         let edge = x > width / 2 ? 60 : 0
-        pixels += [UInt8(x * 200 / width + edge / 2), UInt8(y * 200 / height + 20), UInt8((x + y) * 100 / (width + height) + edge)]
+        pixels += [
+          UInt8(x * 200 / width + edge / 2), UInt8(y * 200 / height + 20),
+          UInt8((x + y) * 100 / (width + height) + edge),
+        ]
       }
     }
     return RGBImage(width: width, height: height, pixels: pixels)

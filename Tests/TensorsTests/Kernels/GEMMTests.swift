@@ -48,7 +48,9 @@ import Testing
 
   @Test(arguments: cases)
   func everyKernelEqualsTheFusedChainBitForBit(_ s: Case) {
-    let a = Self.random(s.m * s.k, seed: 1), b = Self.random(s.k * s.n, seed: 2), c0 = Self.random(s.m * s.n, seed: 3)
+    let a = Self.random(s.m * s.k, seed: 1)
+    let b = Self.random(s.k * s.n, seed: 2)
+    let c0 = Self.random(s.m * s.n, seed: 3)
     for transposeA in [false, true] {
       for transposeB in [false, true] {
         for accumulate in [false, true] {

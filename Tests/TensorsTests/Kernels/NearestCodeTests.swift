@@ -4,13 +4,20 @@ import Testing
 
 @Suite struct NearestCodeTests {
   /// Brute force: squared L2 distance to every code in Double, first minimum wins (ties → lowest index).
-  static func bruteForce(_ z: [Float], rows m: Int, codebook: [Float], codes k: Int, dimension d: Int)
+  static func bruteForce(
+    _ z: [Float], rows m: Int, codebook: [Float], codes k: Int, dimension d: Int
+  )
     -> (indices: [Int32], distances: [Double], all: [[Double]])
   {
-    var indices: [Int32] = [], distances: [Double] = [], all: [[Double]] = []
+    var indices: [Int32] = []
+    var distances: [Double] = []
+    var all: [[Double]] = []
     for r in 0..<m {
       let row = (0..<k).map { j in
-        (0..<d).reduce(0.0) { s, t in let v = Double(z[r * d + t]) - Double(codebook[j * d + t]); return s + v * v }
+        (0..<d).reduce(0.0) { s, t in
+          let v = Double(z[r * d + t]) - Double(codebook[j * d + t])
+          return s + v * v
+        }
       }
       let best = row.indices.min { row[$0] < row[$1] || (row[$0] == row[$1] && $0 < $1) }!
       indices.append(Int32(best))
@@ -37,7 +44,8 @@ import Testing
   @Test(arguments: [(37, 11, 5), (1, 1, 1), (5, 3, 1), (130, 7, 3), (1100, 6, 2)])
   func equalsBruteForceOnIntegerData(_ m: Int, _ k: Int, _ d: Int) {
     // Integer data in −2…2 has many exact ties; 1100 rows crosses the 1024-row GEMM block, 130 the parallel split.
-    let z = Self.integers(m * d, seed: 1), codebook = Self.integers(k * d, seed: 2)
+    let z = Self.integers(m * d, seed: 1)
+    let codebook = Self.integers(k * d, seed: 2)
     let fast = nearestCodes(z, rows: m, codebook: codebook, codes: k, dimension: d)
     let slow = Self.bruteForce(z, rows: m, codebook: codebook, codes: k, dimension: d)
     #expect(fast.indices == slow.indices)
@@ -48,7 +56,8 @@ import Testing
   func equalsBruteForceOnRandomData(_ m: Int, _ k: Int, _ d: Int) {
     // Float data: the ‖z‖² − 2z·e + ‖e‖² expansion rounds differently from (z − e)², so a different index is
     // accepted only for a near-tie (distances within 1e-5).
-    let z = randomTensor([m, d], seed: 3).scalars, codebook = randomTensor([k, d], seed: 4).scalars
+    let z = randomTensor([m, d], seed: 3).scalars
+    let codebook = randomTensor([k, d], seed: 4).scalars
     let fast = nearestCodes(z, rows: m, codebook: codebook, codes: k, dimension: d)
     let slow = Self.bruteForce(z, rows: m, codebook: codebook, codes: k, dimension: d)
     for r in 0..<m {

@@ -31,13 +31,13 @@ struct ShapePair: Sendable, CustomTestStringConvertible {
   var testDescription: String { "\(a) ∘ \(b)" }
 
   static let all: [ShapePair] = [
-    ShapePair(a: [2, 3, 5], b: [2, 3, 5]),              // same shape (add's fast path)
-    ShapePair(a: [2, 3, 5, 3], b: [3]),                 // a bias [C] onto NHWC
-    ShapePair(a: [3], b: [2, 3, 1, 3]),                 // the bias on the left
-    ShapePair(a: [2, 3, 5, 3], b: [2, 1, 1, 3]),        // a per-image, per-channel [N, 1, 1, C] scale
-    ShapePair(a: [2, 3, 3], b: [1]),                    // a scalar
-    ShapePair(a: [1], b: [3, 2]),                       // the scalar on the left
-    ShapePair(a: [2, 1, 5, 1], b: [1, 3, 1, 3]),        // both sides broadcast
+    ShapePair(a: [2, 3, 5], b: [2, 3, 5]),  // same shape (add's fast path)
+    ShapePair(a: [2, 3, 5, 3], b: [3]),  // a bias [C] onto NHWC
+    ShapePair(a: [3], b: [2, 3, 1, 3]),  // the bias on the left
+    ShapePair(a: [2, 3, 5, 3], b: [2, 1, 1, 3]),  // a per-image, per-channel [N, 1, 1, C] scale
+    ShapePair(a: [2, 3, 3], b: [1]),  // a scalar
+    ShapePair(a: [1], b: [3, 2]),  // the scalar on the left
+    ShapePair(a: [2, 1, 5, 1], b: [1, 3, 1, 3]),  // both sides broadcast
     ShapePair(a: [1], b: [1]),
   ]
 }
@@ -108,14 +108,16 @@ struct ShapePair: Sendable, CustomTestStringConvertible {
   }
 
   @Test func scaledGradientMatchesFiniteDifferences() {
-    expectGradientsMatchFiniteDifferences(of: { tape, v in tape.scaled(v[0], by: -1.7) }, at: [randomTensor([2, 3, 5], seed: 3)])
+    expectGradientsMatchFiniteDifferences(
+      of: { tape, v in tape.scaled(v[0], by: -1.7) }, at: [randomTensor([2, 3, 5], seed: 3)])
   }
 
   // MARK: (c) the broadcast map equals naive multi-index broadcasting
 
   @Test(arguments: BinaryKind.allCases, ShapePair.all)
   func forwardEqualsNaiveBroadcasting(_ op: BinaryKind, _ shapes: ShapePair) {
-    let a = randomTensor(shapes.a, seed: 4), b = randomAwayFromZero(shapes.b, seed: 5, magnitude: 0.5...1.5)
+    let a = randomTensor(shapes.a, seed: 4)
+    let b = randomAwayFromZero(shapes.b, seed: 5, magnitude: 0.5...1.5)
     let y = op.apply(Tape(), Variable(a), Variable(b))
     let shape = broadcastShape(shapes.a, shapes.b)
     #expect(y.shape == shape)
@@ -141,7 +143,8 @@ struct ShapePair: Sendable, CustomTestStringConvertible {
 
   @Test func sameShapeFastPathEqualsBroadcastPath() {
     // add() takes a separate path for equal shapes; [2, 3] + [2, 3] must equal [2, 3] + ([1, 2, 3] broadcast).
-    let a = randomTensor([2, 3], seed: 6), b = randomTensor([2, 3], seed: 7)
+    let a = randomTensor([2, 3], seed: 6)
+    let b = randomTensor([2, 3], seed: 7)
     let same = valueAndGradients(of: { tape, v in tape.add(v[0], v[1]) }, at: [a, b])
     let b3 = Tensor(shape: [1, 2, 3], scalars: b.scalars)
     let broadcast = valueAndGradients(of: { tape, v in tape.reshaped(tape.add(v[0], v[1]), to: [2, 3]) }, at: [a, b3])
@@ -153,7 +156,8 @@ struct ShapePair: Sendable, CustomTestStringConvertible {
 
   @Test(arguments: BinaryKind.allCases, [ShapePair.all[0], ShapePair.all[1], ShapePair.all[6]])
   func gradientsAccumulateWhenUsedTwice(_ op: BinaryKind, _ shapes: ShapePair) {
-    let a = randomTensor(shapes.a, seed: 8), b = randomAwayFromZero(shapes.b, seed: 9, magnitude: 0.5...1.5)
+    let a = randomTensor(shapes.a, seed: 8)
+    let b = randomAwayFromZero(shapes.b, seed: 9, magnitude: 0.5...1.5)
     expectGradientsAccumulate(of: { tape, v in op.apply(tape, v[0], v[1]) }, at: [a, b])
   }
 
@@ -161,7 +165,8 @@ struct ShapePair: Sendable, CustomTestStringConvertible {
     // x + x → 2; x · x → 2x; x − x → 0; x / x → 0 (each side's contribution added, not overwritten).
     let x = randomAwayFromZero([2, 3], seed: 10, magnitude: 0.5...1.5)
     let grad = { (op: BinaryKind) in
-      let tape = Tape(), v = Variable(x)
+      let tape = Tape()
+      let v = Variable(x)
       tape.backward(from: tape.sum(op.apply(tape, v, v)))
       return v.gradTensor.scalars
     }

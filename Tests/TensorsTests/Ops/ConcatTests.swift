@@ -56,21 +56,31 @@ import Testing
     func element(_ i: [Int]) -> Float {
       var i = i
       var which = 0
-      if i[axis] >= shapes[0][axis] { i[axis] -= shapes[0][axis]; which = 1 }
+      if i[axis] >= shapes[0][axis] {
+        i[axis] -= shapes[0][axis]
+        which = 1
+      }
       let s = shapes[which]
       return xs[which].scalars[((i[0] * s[1] + i[1]) * s[2] + i[2]) * s[3] + i[3]]
     }
     var expected: [Float] = []
-    for a in 0..<outShape[0] { for b in 0..<outShape[1] { for c in 0..<outShape[2] { for d in 0..<outShape[3] {
-      expected.append(element([a, b, c, d]))
-    } } } }
+    for a in 0..<outShape[0] {
+      for b in 0..<outShape[1] {
+        for c in 0..<outShape[2] {
+          for d in 0..<outShape[3] {
+            expected.append(element([a, b, c, d]))
+          }
+        }
+      }
+    }
     #expect(y.scalars == expected)
   }
 
   // MARK: (d) accumulation
 
   @Test func gradientsAccumulateWhenUsedTwice() {
-    let a = randomTensor([2, 3, 2], seed: 8), b = randomTensor([2, 1, 2], seed: 9)
+    let a = randomTensor([2, 3, 2], seed: 8)
+    let b = randomTensor([2, 1, 2], seed: 9)
     expectGradientsAccumulate(of: { tape, v in tape.concatenated(v, axis: 1) }, at: [a, b])
     // The same variable twice in one concatenation collects both halves.
     let once = valueAndGradients(of: { tape, v in tape.concatenated([v[0], v[1]], axis: 2) }, at: [a, a]).gradients

@@ -1,5 +1,6 @@
-import Testing
 import TestSupport
+import Testing
+
 @testable import Tensors
 
 /// The transposed form of a narrowing convolution computes the same function as im2col + GEMM.
@@ -14,7 +15,9 @@ struct Conv2dNarrowingTests {
     let fast = tape.conv2d(x, weight: w, bias: b, stride: 1, padding: padding)
     let g = ConvGeometry(n: 2, h: 7, w: 6, c: 5, kernelHeight: kernel, kernelWidth: kernel, stride: 1, padding: padding)
     var reference = [Float](repeating: 0, count: g.rows * 3)
-    conv2dForward(col: columns(of: x.value.scalars, g), weight: w.value.scalars, bias: b.value.scalars, g, outChannels: 3, into: &reference)
+    conv2dForward(
+      col: columns(of: x.value.scalars, g), weight: w.value.scalars, bias: b.value.scalars, g, outChannels: 3,
+      into: &reference)
     #expect(fast.shape == [2, g.outHeight, g.outWidth, 3])
     #expect(maxAbsoluteDifference(fast.value.scalars, reference) < 1e-4)
   }
@@ -24,7 +27,8 @@ struct Conv2dNarrowingTests {
     let x = Tensor.uniform(shape: [2, 5, 4, 4], in: -1...1, using: &rng)
     let w = Tensor.uniform(shape: [3, 3, 4, 2], in: -1...1, using: &rng)
     let b = Tensor.uniform(shape: [2], in: -1...1, using: &rng)
-    let mismatch = gradientCheck(of: { tape, v in tape.conv2d(v[0], weight: v[1], bias: v[2], stride: 1, padding: 1) }, at: [x, w, b])
+    let mismatch = gradientCheck(
+      of: { tape, v in tape.conv2d(v[0], weight: v[1], bias: v[2], stride: 1, padding: 1) }, at: [x, w, b])
     #expect(mismatch == nil, "\(mismatch.map(\.description) ?? "")")
   }
 }

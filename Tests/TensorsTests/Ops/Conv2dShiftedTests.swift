@@ -21,14 +21,16 @@ import Testing
   ]
 
   func convolve(_ k: Case, on tape: Tape, bias: Bool) -> Tensor {
-    let x = randomTensor([k.n, k.h, k.w, k.c], seed: 1), w = randomTensor([k.kh, k.kw, k.c, k.o], seed: 2)
+    let x = randomTensor([k.n, k.h, k.w, k.c], seed: 1)
+    let w = randomTensor([k.kh, k.kw, k.c, k.o], seed: 2)
     let b = bias ? Variable(randomTensor([k.o], seed: 3)) : nil
     return tape.conv2d(Variable(x), weight: Variable(w), bias: b, stride: 1, padding: k.padding).value
   }
 
   @Test(arguments: cases)
   func inferenceMatchesTheNaiveLoop(_ k: Case) {
-    let x = randomTensor([k.n, k.h, k.w, k.c], seed: 1), w = randomTensor([k.kh, k.kw, k.c, k.o], seed: 2)
+    let x = randomTensor([k.n, k.h, k.w, k.c], seed: 1)
+    let w = randomTensor([k.kh, k.kw, k.c, k.o], seed: 2)
     for bias in [true, false] {
       let naive = naiveConv2d(
         x, weight: w, bias: bias ? randomTensor([k.o], seed: 3) : nil, stride: 1, padding: k.padding)
@@ -41,7 +43,8 @@ import Testing
   @Test(arguments: cases.filter { $0.o >= $0.c })
   func inferenceEqualsTrainingsIm2colBitForBit(_ k: Case) {
     for bias in [true, false] {
-      let shifted = convolve(k, on: .inference, bias: bias), im2col = convolve(k, on: Tape(), bias: bias)
+      let shifted = convolve(k, on: .inference, bias: bias)
+      let im2col = convolve(k, on: Tape(), bias: bias)
       #expect(shifted.scalars.map(\.bitPattern) == im2col.scalars.map(\.bitPattern), "\(k) bias \(bias)")
     }
   }
@@ -51,7 +54,8 @@ import Testing
   @Test(arguments: cases.filter { $0.o >= $0.c })
   func fusedReLUsEqualTheSeparateOps(_ k: Case) {
     let x = Variable(randomTensor([k.n, k.h, k.w, k.c], seed: 1))
-    let w = Variable(randomTensor([k.kh, k.kw, k.c, k.o], seed: 2)), b = Variable(randomTensor([k.o], seed: 3))
+    let w = Variable(randomTensor([k.kh, k.kw, k.c, k.o], seed: 2))
+    let b = Variable(randomTensor([k.o], seed: 3))
     for (reluInput, reluOutput) in [(true, false), (false, true), (true, true)] {
       let fused = Tape.inference.conv2d(
         x, weight: w, bias: b, padding: k.padding, reluInput: reluInput, reluOutput: reluOutput)
@@ -68,8 +72,10 @@ import Testing
 /// The residual block's end on an inference tape: the GEMM starts from `residual + bias`. Rounded differently from
 /// `residual + conv1×1(x)`, so compared within float tolerance; recording tapes run exactly the separate ops.
 @Test func residualAddedInTheGEMMMatchesTheSeparateOps() {
-  let x = Variable(randomTensor([2, 9, 7, 6], seed: 1)), residual = Variable(randomTensor([2, 9, 7, 5], seed: 2))
-  let w = Variable(randomTensor([1, 1, 6, 5], seed: 3)), b = Variable(randomTensor([5], seed: 4))
+  let x = Variable(randomTensor([2, 9, 7, 6], seed: 1))
+  let residual = Variable(randomTensor([2, 9, 7, 5], seed: 2))
+  let w = Variable(randomTensor([1, 1, 6, 5], seed: 3))
+  let b = Variable(randomTensor([5], seed: 4))
   let fused = Tape.inference.conv2d(x, weight: w, bias: b, adding: residual)
   let tape = Tape()
   let separate = tape.add(residual, tape.conv2d(x, weight: w, bias: b))

@@ -57,14 +57,17 @@ import Testing
 
   @Test(arguments: ConvCase.forGradients)
   func gradientsMatchFiniteDifferences(_ k: ConvCase) {
-    let x = randomTensor(k.input, seed: 1), w = randomTensor(k.convWeight, seed: 2), b = randomTensor([k.o], seed: 3)
+    let x = randomTensor(k.input, seed: 1)
+    let w = randomTensor(k.convWeight, seed: 2)
+    let b = randomTensor([k.o], seed: 3)
     expectGradientsMatchFiniteDifferences(
       of: { tape, v in tape.conv2d(v[0], weight: v[1], bias: v[2], stride: k.stride, padding: k.padding) },
       at: [x, w, b])
   }
 
   @Test func gradientsWithoutBiasMatchFiniteDifferences() {
-    let x = randomTensor([2, 5, 4, 3], seed: 4), w = randomTensor([3, 3, 3, 2], seed: 5)
+    let x = randomTensor([2, 5, 4, 3], seed: 4)
+    let w = randomTensor([3, 3, 3, 2], seed: 5)
     expectGradientsMatchFiniteDifferences(
       of: { tape, v in tape.conv2d(v[0], weight: v[1], bias: nil, stride: 2, padding: 1) }, at: [x, w])
   }
@@ -73,7 +76,9 @@ import Testing
 
   @Test(arguments: ConvCase.awkward)
   func forwardEqualsNaiveLoop(_ k: ConvCase) {
-    let x = randomTensor(k.input, seed: 11), w = randomTensor(k.convWeight, seed: 12), b = randomTensor([k.o], seed: 13)
+    let x = randomTensor(k.input, seed: 11)
+    let w = randomTensor(k.convWeight, seed: 12)
+    let b = randomTensor([k.o], seed: 13)
     for bias in [b, nil] as [Tensor?] {
       let fast = Tape().conv2d(
         Variable(x), weight: Variable(w), bias: bias.map { Variable($0) }, stride: k.stride, padding: k.padding)
@@ -86,7 +91,9 @@ import Testing
   @Test(arguments: ConvCase.awkward)
   func gradientsEqualNaiveAdjoint(_ k: ConvCase) {
     // Backward against naive loops written from the forward formula: dB = Σ r, dX = Σ r·w, dW = Σ x·r.
-    let x = randomTensor(k.input, seed: 21), w = randomTensor(k.convWeight, seed: 22), b = randomTensor([k.o], seed: 23)
+    let x = randomTensor(k.input, seed: 21)
+    let w = randomTensor(k.convWeight, seed: 22)
+    let b = randomTensor([k.o], seed: 23)
     let tape = Tape()
     let (vx, vw, vb) = (Variable(x), Variable(w), Variable(b))
     let y = tape.conv2d(vx, weight: vw, bias: vb, stride: k.stride, padding: k.padding)
@@ -108,16 +115,21 @@ import Testing
   // MARK: (d) accumulation
 
   @Test func gradientsAccumulateWhenUsedTwice() {
-    let x = randomTensor([2, 5, 4, 3], seed: 31), w = randomTensor([3, 3, 3, 2], seed: 32), b = randomTensor([2], seed: 33)
-    expectGradientsAccumulate(of: { tape, v in tape.conv2d(v[0], weight: v[1], bias: v[2], stride: 2, padding: 1) },
-                              at: [x, w, b])
+    let x = randomTensor([2, 5, 4, 3], seed: 31)
+    let w = randomTensor([3, 3, 3, 2], seed: 32)
+    let b = randomTensor([2], seed: 33)
+    expectGradientsAccumulate(
+      of: { tape, v in tape.conv2d(v[0], weight: v[1], bias: v[2], stride: 2, padding: 1) },
+      at: [x, w, b])
     // The pointwise path adds straight into dX with a GEMM: it must accumulate too.
-    let x1 = randomTensor([1, 3, 5, 3], seed: 34), w1 = randomTensor([1, 1, 3, 2], seed: 35)
+    let x1 = randomTensor([1, 3, 5, 3], seed: 34)
+    let w1 = randomTensor([1, 1, 3, 2], seed: 35)
     expectGradientsAccumulate(of: { tape, v in tape.conv2d(v[0], weight: v[1], bias: v[2]) }, at: [x1, w1, b])
   }
 
   @Test func reluOfConvUsedTwiceDoublesTheInputGradient() {
-    let x = randomAwayFromZero([1, 4, 5, 2], seed: 36), w = randomTensor([3, 3, 2, 3], seed: 37)
+    let x = randomAwayFromZero([1, 4, 5, 2], seed: 36)
+    let w = randomTensor([3, 3, 2, 3], seed: 37)
     expectGradientsAccumulate(
       of: { tape, v in tape.relu(tape.conv2d(v[0], weight: v[1], bias: nil, padding: 1)) }, at: [x, w])
   }
@@ -134,12 +146,14 @@ func naiveInputGradient(_ r: Tensor, weight w: Tensor, inputShape: [Int], stride
       for ox in 0..<ow {
         for ky in 0..<kh {
           for kx in 0..<kw {
-            let iy = oy * s - p + ky, ix = ox * s - p + kx
+            let iy = oy * s - p + ky
+            let ix = ox * s - p + kx
             guard iy >= 0, iy < h, ix >= 0, ix < wd else { continue }
             for ic in 0..<c {
               for oc in 0..<o {
                 dx[((b * h + iy) * wd + ix) * c + ic] +=
-                  Double(r.scalars[((b * oh + oy) * ow + ox) * o + oc]) * Double(w.scalars[((ky * kw + kx) * c + ic) * o + oc])
+                  Double(r.scalars[((b * oh + oy) * ow + ox) * o + oc])
+                  * Double(w.scalars[((ky * kw + kx) * c + ic) * o + oc])
               }
             }
           }
@@ -161,12 +175,14 @@ func naiveWeightGradient(_ x: Tensor, _ r: Tensor, weightShape: [Int], stride s:
       for ox in 0..<ow {
         for ky in 0..<kh {
           for kx in 0..<kw {
-            let iy = oy * s - p + ky, ix = ox * s - p + kx
+            let iy = oy * s - p + ky
+            let ix = ox * s - p + kx
             guard iy >= 0, iy < h, ix >= 0, ix < wd else { continue }
             for ic in 0..<c {
               for oc in 0..<o {
                 dw[((ky * kw + kx) * c + ic) * o + oc] +=
-                  Double(x.scalars[((b * h + iy) * wd + ix) * c + ic]) * Double(r.scalars[((b * oh + oy) * ow + ox) * o + oc])
+                  Double(x.scalars[((b * h + iy) * wd + ix) * c + ic])
+                  * Double(r.scalars[((b * oh + oy) * ow + ox) * o + oc])
               }
             }
           }

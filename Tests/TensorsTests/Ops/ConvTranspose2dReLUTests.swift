@@ -23,7 +23,8 @@ import Testing
   @Test(arguments: cases)
   func fusedReLUEqualsTheSeparateOps(_ k: Case) {
     let x = Variable(randomTensor([k.n, k.h, k.w, k.c], seed: 1))
-    let w = Variable(randomTensor([k.k, k.k, k.o, k.c], seed: 2)), b = Variable(randomTensor([k.o], seed: 3))
+    let w = Variable(randomTensor([k.k, k.k, k.o, k.c], seed: 2))
+    let b = Variable(randomTensor([k.o], seed: 3))
     let tape = Tape.inference
     let fused = tape.convTranspose2d(x, weight: w, bias: b, stride: k.stride, padding: k.padding, reluOutput: true)
     let separate = tape.relu(tape.convTranspose2d(x, weight: w, bias: b, stride: k.stride, padding: k.padding))

@@ -64,14 +64,17 @@ import Testing
 
   @Test(arguments: gradientCases)
   func gradientsMatchFiniteDifferences(_ k: ConvCase) {
-    let x = randomTensor(k.input, seed: 1), w = randomTensor(k.transposedWeight, seed: 2), b = randomTensor([k.o], seed: 3)
+    let x = randomTensor(k.input, seed: 1)
+    let w = randomTensor(k.transposedWeight, seed: 2)
+    let b = randomTensor([k.o], seed: 3)
     expectGradientsMatchFiniteDifferences(
       of: { tape, v in tape.convTranspose2d(v[0], weight: v[1], bias: v[2], stride: k.stride, padding: k.padding) },
       at: [x, w, b])
   }
 
   @Test func gradientsWithoutBiasMatchFiniteDifferences() {
-    let x = randomTensor([2, 3, 2, 3], seed: 4), w = randomTensor([4, 4, 2, 3], seed: 5)
+    let x = randomTensor([2, 3, 2, 3], seed: 4)
+    let w = randomTensor([4, 4, 2, 3], seed: 5)
     expectGradientsMatchFiniteDifferences(
       of: { tape, v in tape.convTranspose2d(v[0], weight: v[1], bias: nil, stride: 2, padding: 1) }, at: [x, w])
   }
@@ -95,14 +98,18 @@ import Testing
 
   @Test(arguments: awkward)
   func forwardEqualsNaiveLoop(_ k: ConvCase) {
-    let x = randomTensor(k.input, seed: 11), w = randomTensor(k.transposedWeight, seed: 12)
+    let x = randomTensor(k.input, seed: 11)
+    let w = randomTensor(k.transposedWeight, seed: 12)
     let b = randomTensor([k.o], seed: 13)
     for bias in [b, nil] as [Tensor?] {
       let fast = Tape().convTranspose2d(
         Variable(x), weight: Variable(w), bias: bias.map { Variable($0) }, stride: k.stride, padding: k.padding)
       let naive = naiveConvTranspose2d(x, weight: w, bias: bias, stride: k.stride, padding: k.padding)
       #expect(fast.shape == naive.shape)
-      #expect(fast.shape == [k.n, (k.h - 1) * k.stride - 2 * k.padding + k.kh, (k.w - 1) * k.stride - 2 * k.padding + k.kw, k.o])
+      #expect(
+        fast.shape == [
+          k.n, (k.h - 1) * k.stride - 2 * k.padding + k.kh, (k.w - 1) * k.stride - 2 * k.padding + k.kw, k.o,
+        ])
       expectClose(fast.scalars, naive.scalars, "\(k) bias: \(bias != nil)")
     }
   }
@@ -111,7 +118,9 @@ import Testing
   func gradientsEqualNaiveLoops(_ k: ConvCase) {
     // The adjoint of convT(·, w) is conv2d(·, w) with the same array ([KH,KW,O,C] read as a conv weight from O to
     // C channels), so dX = naiveConv2d(r, w); dW[ky,kx,o,c] = Σ r[n, iy·s−p+ky, ix·s−p+kx, o] · x[n,iy,ix,c].
-    let x = randomTensor(k.input, seed: 21), w = randomTensor(k.transposedWeight, seed: 22), b = randomTensor([k.o], seed: 23)
+    let x = randomTensor(k.input, seed: 21)
+    let w = randomTensor(k.transposedWeight, seed: 22)
+    let b = randomTensor([k.o], seed: 23)
     let tape = Tape()
     let (vx, vw, vb) = (Variable(x), Variable(w), Variable(b))
     let y = tape.convTranspose2d(vx, weight: vw, bias: vb, stride: k.stride, padding: k.padding)
@@ -120,9 +129,11 @@ import Testing
     var db = [Float](repeating: 0, count: k.o)
     for (i, v) in r.scalars.enumerated() { db[i % k.o] += v }
     expectClose(vb.grad, db, "bias grad \(k)")
-    expectClose(vx.grad, naiveConv2d(r, weight: w, bias: nil, stride: k.stride, padding: k.padding).scalars, "input grad \(k)")
-    expectClose(vw.grad, naiveWeightGradient(r, x, weightShape: k.transposedWeight, stride: k.stride, padding: k.padding),
-                "weight grad \(k)")
+    expectClose(
+      vx.grad, naiveConv2d(r, weight: w, bias: nil, stride: k.stride, padding: k.padding).scalars, "input grad \(k)")
+    expectClose(
+      vw.grad, naiveWeightGradient(r, x, weightShape: k.transposedWeight, stride: k.stride, padding: k.padding),
+      "weight grad \(k)")
   }
 
   // MARK: adjoint of conv2d
@@ -142,23 +153,28 @@ import Testing
   @Test(arguments: adjointCases)
   func isTheAdjointOfConv2d(_ k: ConvCase) {
     // ⟨conv2d(x, w), y⟩ = ⟨x, convTranspose2d(y, w)⟩: conv2d's [KH,KW,C,O] is convT's [KH,KW,O',C'] from O to C.
-    let x = randomTensor(k.input, seed: 41), w = randomTensor(k.convWeight, seed: 42)
+    let x = randomTensor(k.input, seed: 41)
+    let w = randomTensor(k.convWeight, seed: 42)
     let cx = Tape().conv2d(Variable(x), weight: Variable(w), bias: nil, stride: k.stride, padding: k.padding)
     let y = randomTensor(cx.shape, seed: 43)
     let ty = Tape().convTranspose2d(Variable(y), weight: Variable(w), bias: nil, stride: k.stride, padding: k.padding)
     #expect(ty.shape == x.shape)
     guard ty.shape == x.shape else { return }
-    let lhs = dot(cx.scalars, y.scalars), rhs = dot(x.scalars, ty.scalars)
+    let lhs = dot(cx.scalars, y.scalars)
+    let rhs = dot(x.scalars, ty.scalars)
     #expect(abs(lhs - rhs) <= 1e-4 * max(1, abs(lhs)), "⟨conv x, y⟩ = \(lhs), ⟨x, convT y⟩ = \(rhs)")
   }
 
   // MARK: (d) accumulation
 
   @Test func gradientsAccumulateWhenUsedTwice() {
-    let x = randomTensor([2, 3, 3, 3], seed: 31), w = randomTensor([4, 4, 2, 3], seed: 32), b = randomTensor([2], seed: 33)
+    let x = randomTensor([2, 3, 3, 3], seed: 31)
+    let w = randomTensor([4, 4, 2, 3], seed: 32)
+    let b = randomTensor([2], seed: 33)
     expectGradientsAccumulate(
       of: { tape, v in tape.convTranspose2d(v[0], weight: v[1], bias: v[2], stride: 2, padding: 1) }, at: [x, w, b])
-    let x1 = randomTensor([1, 3, 5, 3], seed: 34), w1 = randomTensor([1, 1, 2, 3], seed: 35)
+    let x1 = randomTensor([1, 3, 5, 3], seed: 34)
+    let w1 = randomTensor([1, 1, 2, 3], seed: 35)
     expectGradientsAccumulate(of: { tape, v in tape.convTranspose2d(v[0], weight: v[1], bias: v[2]) }, at: [x1, w1, b])
   }
 }

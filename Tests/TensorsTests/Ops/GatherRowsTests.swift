@@ -43,6 +43,7 @@ import Testing
   // MARK: (d) accumulation
 
   @Test func gradientAccumulatesWhenUsedTwice() {
-    expectGradientsAccumulate(of: { tape, v in tape.gatherRows(v[0], indices: [1, 1, 3, 0]) }, at: [randomTensor([5, 3], seed: 5)])
+    expectGradientsAccumulate(
+      of: { tape, v in tape.gatherRows(v[0], indices: [1, 1, 3, 0]) }, at: [randomTensor([5, 3], seed: 5)])
   }
 }

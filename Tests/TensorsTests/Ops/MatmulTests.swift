@@ -38,9 +38,13 @@ import Testing
 
   @Test(arguments: [(1, 1, 1), (1, 5, 1), (3, 5, 2), (7, 1, 4), (5, 3, 7), (2, 7, 5)])
   func forwardAndGradientsEqualNaiveLoops(_ m: Int, _ k: Int, _ n: Int) {
-    let a = randomTensor([m, k], seed: 3), b = randomTensor([k, n], seed: 4), r = randomTensor([m, n], seed: 5)
-    func naive(_ x: [Float], _ y: [Float], _ rows: Int, _ inner: Int, _ cols: Int,
-               _ at: (Int, Int) -> Int, _ bt: (Int, Int) -> Int) -> [Float] {
+    let a = randomTensor([m, k], seed: 3)
+    let b = randomTensor([k, n], seed: 4)
+    let r = randomTensor([m, n], seed: 5)
+    func naive(
+      _ x: [Float], _ y: [Float], _ rows: Int, _ inner: Int, _ cols: Int,
+      _ at: (Int, Int) -> Int, _ bt: (Int, Int) -> Int
+    ) -> [Float] {
       var out = [Float](repeating: 0, count: rows * cols)
       for i in 0..<rows {
         for j in 0..<cols {

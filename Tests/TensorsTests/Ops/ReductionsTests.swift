@@ -89,7 +89,8 @@ import Testing
   }
 
   @Test func meanSquaredErrorEqualsMeanOfSquaredDifference() {
-    let a = randomTensor([2, 3, 5, 3], seed: 6), b = randomTensor([2, 3, 5, 3], seed: 7)
+    let a = randomTensor([2, 3, 5, 3], seed: 6)
+    let b = randomTensor([2, 3, 5, 3], seed: 7)
     let tape = Tape()
     let composed = tape.mean(tape.square(tape.subtract(Variable(a), Variable(b))))
     expectClose(tape.meanSquaredError(Variable(a), Variable(b)).scalars, composed.scalars, tolerance: 1e-6, "mse")
@@ -98,7 +99,8 @@ import Testing
   // MARK: (d) accumulation
 
   @Test func gradientsAccumulateWhenUsedTwice() {
-    let x = randomTensor([2, 3, 5], seed: 8), y = randomTensor([2, 3, 5], seed: 9)
+    let x = randomTensor([2, 3, 5], seed: 8)
+    let y = randomTensor([2, 3, 5], seed: 9)
     expectGradientsAccumulate(of: { tape, v in tape.sum(v[0]) }, at: [x])
     expectGradientsAccumulate(of: { tape, v in tape.mean(v[0]) }, at: [x])
     for axis in 0..<3 {

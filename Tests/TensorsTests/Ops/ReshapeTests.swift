@@ -54,13 +54,19 @@ import Testing
     let outShape = permutation.map { shape[$0] }
     #expect(y.shape == outShape)
     var expected = [Float](repeating: 0, count: x.count)
-    for a in 0..<2 { for b in 0..<3 { for c in 0..<4 { for d in 0..<5 {
-      let inIndex = [a, b, c, d]
-      let outIndex = permutation.map { inIndex[$0] }
-      var flat = 0
-      for k in 0..<4 { flat = flat * outShape[k] + outIndex[k] }
-      expected[flat] = x.scalars[((a * 3 + b) * 4 + c) * 5 + d]
-    } } } }
+    for a in 0..<2 {
+      for b in 0..<3 {
+        for c in 0..<4 {
+          for d in 0..<5 {
+            let inIndex = [a, b, c, d]
+            let outIndex = permutation.map { inIndex[$0] }
+            var flat = 0
+            for k in 0..<4 { flat = flat * outShape[k] + outIndex[k] }
+            expected[flat] = x.scalars[((a * 3 + b) * 4 + c) * 5 + d]
+          }
+        }
+      }
+    }
     #expect(y.scalars == expected)
     // The inverse permutation restores the input.
     var inverse = [Int](repeating: 0, count: 4)

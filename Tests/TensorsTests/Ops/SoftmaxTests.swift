@@ -36,7 +36,8 @@ import Testing
     let r = Variable(Tensor(shape: [2], scalars: [1, 0]), requiresGrad: false)
     tape.backward(from: tape.sum(tape.multiply(tape.softmax(x), r)))
     #expect(x.grad == [0.25, -0.25])
-    let tape2 = Tape(), x2 = Variable(Tensor(shape: [2], scalars: [0.5, 0.5]))
+    let tape2 = Tape()
+    let x2 = Variable(Tensor(shape: [2], scalars: [0.5, 0.5]))
     tape2.backward(from: tape2.sum(tape2.logSoftmax(x2)))
     #expect(x2.grad == [0, 0])
   }
@@ -54,7 +55,8 @@ import Testing
 
   @Test func forwardEqualsNaiveFormula() {
     let x = randomTensor([3, 2, 5], seed: 2, in: -3...3)
-    var expected: [Float] = [], expectedLog: [Float] = []
+    var expected: [Float] = []
+    var expectedLog: [Float] = []
     for r in 0..<6 {
       let row = x.scalars[(r * 5)..<((r + 1) * 5)].map(Double.init)
       let total = row.reduce(0) { $0 + Foundation.exp($1) }
@@ -62,7 +64,8 @@ import Testing
       expectedLog += row.map { Float($0 - Foundation.log(total)) }
     }
     let tape = Tape()
-    let y = tape.softmax(Variable(x)), l = tape.logSoftmax(Variable(x))
+    let y = tape.softmax(Variable(x))
+    let l = tape.logSoftmax(Variable(x))
     expectClose(y.scalars, expected, tolerance: 1e-6, "softmax")
     expectClose(l.scalars, expectedLog, tolerance: 1e-5, "logSoftmax")
     expectClose(tape.sum(y, axis: 2).scalars, [Float](repeating: 1, count: 6), tolerance: 1e-6, "rows sum to 1")

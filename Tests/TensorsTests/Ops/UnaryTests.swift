@@ -51,7 +51,8 @@ enum UnaryKind: String, CaseIterable, Sendable {
 
   @Test func gradientsByHand() {
     func grad(_ f: (Tape, Variable) -> Variable, _ values: [Float]) -> [Float] {
-      let tape = Tape(), x = Variable(Tensor(shape: [values.count], scalars: values))
+      let tape = Tape()
+      let x = Variable(Tensor(shape: [values.count], scalars: values))
       tape.backward(from: tape.sum(f(tape, x)))
       return x.gradTensor.scalars
     }
@@ -66,7 +67,8 @@ enum UnaryKind: String, CaseIterable, Sendable {
 
   @Test(arguments: UnaryKind.allCases)
   func gradientMatchesFiniteDifferences(_ op: UnaryKind) {
-    expectGradientsMatchFiniteDifferences(of: { tape, v in op.apply(tape, v[0]) }, at: [op.input([2, 3, 5, 3], seed: 1)])
+    expectGradientsMatchFiniteDifferences(
+      of: { tape, v in op.apply(tape, v[0]) }, at: [op.input([2, 3, 5, 3], seed: 1)])
   }
 
   @Test func clampInputCoversAllThreeRegions() {

@@ -51,8 +51,9 @@ func expectGradientsAccumulate(
     let scale = max(1, doubled.map(abs).max() ?? 0)
     #expect(once[k].contains { $0 != 0 }, "input \(k) got no gradient at all", sourceLocation: sourceLocation)
     let diff = maxAbsoluteDifference(doubled, twice[k])
-    #expect(diff <= 1e-5 * scale, "input \(k): twice-used gradient is not 2× (max diff \(diff))",
-            sourceLocation: sourceLocation)
+    #expect(
+      diff <= 1e-5 * scale, "input \(k): twice-used gradient is not 2× (max diff \(diff))",
+      sourceLocation: sourceLocation)
   }
 }
 
@@ -61,7 +62,9 @@ func expectClose(
   _ actual: [Float], _ expected: [Float], tolerance: Float = 1e-5, _ what: String = "",
   sourceLocation: SourceLocation = #_sourceLocation
 ) {
-  #expect(actual.count == expected.count, "\(what): sizes \(actual.count) vs \(expected.count)", sourceLocation: sourceLocation)
+  #expect(
+    actual.count == expected.count, "\(what): sizes \(actual.count) vs \(expected.count)",
+    sourceLocation: sourceLocation)
   guard actual.count == expected.count else { return }
   let scale = max(1, expected.map(abs).max() ?? 0)
   let diff = maxAbsoluteDifference(actual, expected)

@@ -8,7 +8,8 @@ func naiveConv2d(_ x: Tensor, weight w: Tensor, bias: Tensor?, stride s: Int, pa
   let (n, h, wd, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
   let (kh, kw, o) = (w.shape[0], w.shape[1], w.shape[3])
   precondition(w.shape[2] == c)
-  let oh = (h + 2 * p - kh) / s + 1, ow = (wd + 2 * p - kw) / s + 1
+  let oh = (h + 2 * p - kh) / s + 1
+  let ow = (wd + 2 * p - kw) / s + 1
   var y = [Float](repeating: 0, count: n * oh * ow * o)
   for b in 0..<n {
     for oy in 0..<oh {
@@ -17,7 +18,8 @@ func naiveConv2d(_ x: Tensor, weight w: Tensor, bias: Tensor?, stride s: Int, pa
           var acc = Double(bias?.scalars[oc] ?? 0)
           for ky in 0..<kh {
             for kx in 0..<kw {
-              let iy = oy * s - p + ky, ix = ox * s - p + kx
+              let iy = oy * s - p + ky
+              let ix = ox * s - p + kx
               guard iy >= 0, iy < h, ix >= 0, ix < wd else { continue }
               for ic in 0..<c {
                 let xv = x.scalars[((b * h + iy) * wd + ix) * c + ic]
@@ -40,14 +42,16 @@ func naiveConvTranspose2d(_ x: Tensor, weight w: Tensor, bias: Tensor?, stride s
   let (n, h, wd, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
   let (kh, kw, o) = (w.shape[0], w.shape[1], w.shape[2])
   precondition(w.shape[3] == c)
-  let oh = (h - 1) * s - 2 * p + kh, ow = (wd - 1) * s - 2 * p + kw
+  let oh = (h - 1) * s - 2 * p + kh
+  let ow = (wd - 1) * s - 2 * p + kw
   var y = [Double](repeating: 0, count: n * oh * ow * o)
   for b in 0..<n {
     for iy in 0..<h {
       for ix in 0..<wd {
         for ky in 0..<kh {
           for kx in 0..<kw {
-            let yy = iy * s - p + ky, yx = ix * s - p + kx
+            let yy = iy * s - p + ky
+            let yx = ix * s - p + kx
             guard yy >= 0, yy < oh, yx >= 0, yx < ow else { continue }
             for oc in 0..<o {
               for ic in 0..<c {

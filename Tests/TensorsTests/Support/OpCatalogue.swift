@@ -20,7 +20,9 @@ struct OpCase: Sendable, CustomTestStringConvertible {
       OpCase(name: "conv2d 1×1", inputs: [x, randomTensor([1, 1, 3, 4], seed: 107), randomTensor([4], seed: 108)]) {
         $0.conv2d($1[0], weight: $1[1], bias: $1[2])
       },
-      OpCase(name: "convTranspose2d", inputs: [x, randomTensor([4, 4, 2, 3], seed: 109), randomTensor([2], seed: 110)]) {
+      OpCase(
+        name: "convTranspose2d", inputs: [x, randomTensor([4, 4, 2, 3], seed: 109), randomTensor([2], seed: 110)]
+      ) {
         $0.convTranspose2d($1[0], weight: $1[1], bias: $1[2], stride: 2, padding: 1)
       },
       OpCase(name: "matmul", inputs: [randomTensor([3, 5], seed: 111), randomTensor([5, 2], seed: 112)]) {
@@ -28,7 +30,9 @@ struct OpCase: Sendable, CustomTestStringConvertible {
       },
       OpCase(name: "add same shape", inputs: [x, kinkless]) { $0.add($1[0], $1[1]) },
       OpCase(name: "add bias", inputs: [x, bias]) { $0.add($1[0], $1[1]) },
-      OpCase(name: "subtract [N,1,1,C]", inputs: [x, randomTensor([2, 1, 1, 3], seed: 113)]) { $0.subtract($1[0], $1[1]) },
+      OpCase(name: "subtract [N,1,1,C]", inputs: [x, randomTensor([2, 1, 1, 3], seed: 113)]) {
+        $0.subtract($1[0], $1[1])
+      },
       OpCase(name: "multiply scalar", inputs: [x, Tensor(1.7)]) { $0.multiply($1[0], $1[1]) },
       OpCase(name: "divide", inputs: [x, kinkless]) { $0.divide($1[0], $1[1]) },
       OpCase(name: "scaled", inputs: [x]) { $0.scaled($1[0], by: -0.7) },
@@ -44,16 +48,21 @@ struct OpCase: Sendable, CustomTestStringConvertible {
       OpCase(name: "meanSquaredError", inputs: [x, kinkless]) { $0.meanSquaredError($1[0], $1[1]) },
       OpCase(name: "softmax", inputs: [x]) { $0.softmax($1[0]) },
       OpCase(name: "logSoftmax", inputs: [x]) { $0.logSoftmax($1[0]) },
-      OpCase(name: "gatherRows", inputs: [randomTensor([5, 3], seed: 114)]) { $0.gatherRows($1[0], indices: [4, 0, 4, 2]) },
+      OpCase(name: "gatherRows", inputs: [randomTensor([5, 3], seed: 114)]) {
+        $0.gatherRows($1[0], indices: [4, 0, 4, 2])
+      },
       OpCase(name: "reshaped", inputs: [x]) { $0.reshaped($1[0], to: [10, 12]) },
       OpCase(name: "permuted", inputs: [x]) { $0.permuted($1[0], [0, 3, 1, 2]) },
       OpCase(name: "concatenated", inputs: [x, kinkless]) { $0.concatenated([$1[0], $1[1]], axis: 3) },
       OpCase(
         name: "small network",
-        inputs: [randomTensor([2, 5, 5, 3], seed: 115), randomTensor([3, 3, 3, 4], seed: 116), randomTensor([3, 3, 3, 4], seed: 117)]
+        inputs: [
+          randomTensor([2, 5, 5, 3], seed: 115), randomTensor([3, 3, 3, 4], seed: 116),
+          randomTensor([3, 3, 3, 4], seed: 117),
+        ]
       ) { tape, v in
         let h = tape.relu(tape.conv2d(v[0], weight: v[1], bias: nil, stride: 2, padding: 1))  // [2, 3, 3, 4]
-        let y = tape.convTranspose2d(h, weight: v[2], bias: nil, stride: 2, padding: 1)       // [2, 5, 5, 3]
+        let y = tape.convTranspose2d(h, weight: v[2], bias: nil, stride: 2, padding: 1)  // [2, 5, 5, 3]
         return tape.add(tape.meanSquaredError(y, v[0]), tape.mean(tape.logSoftmax(h)))
       },
     ]

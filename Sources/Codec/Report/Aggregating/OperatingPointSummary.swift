@@ -31,7 +31,9 @@ public struct OperatingPointSummary: Equatable, Sendable {
     compressionRatioToSource = mean(\.compressionRatioToSource)
     encodeSeconds = mean(\.encodeSeconds)
     decodeSeconds = mean(\.decodeSeconds)
-    jpeg = CurvePoint(bitsPerPixel: mean(\.jpeg.bitsPerPixel), psnr: mean(\.jpeg.psnr), msSSIM: measurements.compactMap(\.jpeg.msSSIM).mean)
+    jpeg = CurvePoint(
+      bitsPerPixel: mean(\.jpeg.bitsPerPixel), psnr: mean(\.jpeg.psnr),
+      msSSIM: measurements.compactMap(\.jpeg.msSSIM).mean)
     jpegQuality = mean { Double($0.jpeg.quality) }
   }
 }

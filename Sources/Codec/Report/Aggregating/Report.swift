@@ -9,8 +9,10 @@ public struct Report: Sendable {
   public let summaries: [OperatingPointSummary]
   public let codebookUsage: [ModelCodebookUsage]
 
-  public init(name: String, description: String, operatingPoints: [OperatingPoint], measurements: [ImageMeasurement],
-              codebookUsage: [ModelCodebookUsage]) {
+  public init(
+    name: String, description: String, operatingPoints: [OperatingPoint], measurements: [ImageMeasurement],
+    codebookUsage: [ModelCodebookUsage]
+  ) {
     self.name = name
     self.description = description
     self.measurements = measurements
@@ -23,11 +25,15 @@ public struct Report: Sendable {
 
   /// Per model: our curve and the JPEG curve at the same rates.
   public var curves: [RateDistortionCurve] {
-    let models = summaries.map(\.operatingPoint.modelName).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+    let models = summaries.map(\.operatingPoint.modelName).reduce(into: [String]()) {
+      if !$0.contains($1) { $0.append($1) }
+    }
     return models.flatMap { model in
       let rows = summaries.filter { $0.operatingPoint.modelName == model }
-      return [RateDistortionCurve(name: model, points: rows.map(\.ours)),
-              RateDistortionCurve(name: "JPEG at \(model)'s rates", points: rows.map(\.jpeg))]
+      return [
+        RateDistortionCurve(name: model, points: rows.map(\.ours)),
+        RateDistortionCurve(name: "JPEG at \(model)'s rates", points: rows.map(\.jpeg)),
+      ]
     }
   }
 }

@@ -25,7 +25,8 @@ public final class ReportEvaluator {
 
   /// Models in the order given, stage counts ascending.
   public var operatingPoints: [OperatingPoint] {
-    zip(codecs, stageCounts).flatMap { named, counts in counts.map { OperatingPoint(modelName: named.name, stages: $0) } }
+    zip(codecs, stageCounts).flatMap { named, counts in counts.map { OperatingPoint(modelName: named.name, stages: $0) }
+    }
   }
 
   /// Codebook usage per model over every image evaluated so far.
@@ -49,11 +50,12 @@ public final class ReportEvaluator {
         if stages == stageCounts[modelIndex].last { try countUsage(in: bytes, modelIndex: modelIndex) }
         let rates = try CodedRates(vqBytes: bytes)
         let (jpeg, jpegImage) = try matcher.match(bitsPerPixel: rates.bitsPerPixel)
-        measurements.append(ImageMeasurement(
-          imageName: source.name, width: source.image.width, height: source.image.height,
-          sourceByteCount: source.sourceByteCount, operatingPoint: point, rates: rates,
-          psnr: psnr(source.image, decoded), msSSIM: msSSIM(source.image, decoded),
-          encodeSeconds: encodeTime.seconds, decodeSeconds: decodeTime.seconds, jpeg: jpeg))
+        measurements.append(
+          ImageMeasurement(
+            imageName: source.name, width: source.image.width, height: source.image.height,
+            sourceByteCount: source.sourceByteCount, operatingPoint: point, rates: rates,
+            psnr: psnr(source.image, decoded), msSSIM: msSSIM(source.image, decoded),
+            encodeSeconds: encodeTime.seconds, decodeSeconds: decodeTime.seconds, jpeg: jpeg))
         comparisons.append(ImageComparison(operatingPoint: point, decoded: decoded, jpeg: jpegImage))
       }
     }
@@ -68,10 +70,12 @@ public final class ReportEvaluator {
       let container = try VQContainer.parse(bytes)
       // The prior the codec coded with: the model's, when it has one for every stage (as `ImageCodec`).
       let count = container.stages.count
-      grids = try container.decodeIndexGrids(priorCounts: model.indexPrior.count >= count ? Array(model.indexPrior.prefix(count)) : nil)
+      grids = try container.decodeIndexGrids(
+        priorCounts: model.indexPrior.count >= count ? Array(model.indexPrior.prefix(count)) : nil)
     } catch { throw .corruptFile("\(error)") }
     for (stage, grid) in grids.enumerated() {
-      usage[modelIndex][stage].merge(CodebookUsage(indices: grid.map { Int32($0) }, codes: model.configuration.codebookSize))
+      usage[modelIndex][stage].merge(
+        CodebookUsage(indices: grid.map { Int32($0) }, codes: model.configuration.codebookSize))
     }
   }
 }

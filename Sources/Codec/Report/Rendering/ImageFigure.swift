@@ -24,9 +24,12 @@ public struct ImageFigure {
   public init(evaluation: ImageEvaluation) throws {
     let original = evaluation.image.image
     let origin = original.mostDetailedSquare(side: Self.cropSide)
-    func crop(_ image: RGBImage) throws -> [UInt8] { try image.cropped(x: origin.x, y: origin.y, side: Self.cropSide).pngData() }
+    func crop(_ image: RGBImage) throws -> [UInt8] {
+      try image.cropped(x: origin.x, y: origin.y, side: Self.cropSide).pngData()
+    }
     func heatMap(_ decoded: RGBImage) throws -> [UInt8] {
-      try ErrorHeatMap.image(original: original, decoded: decoded).downscaled(toWidthAtMost: Self.thumbnailWidth).pngData()
+      try ErrorHeatMap.image(original: original, decoded: decoded).downscaled(toWidthAtMost: Self.thumbnailWidth)
+        .pngData()
     }
     imageName = evaluation.image.name
     (width, height) = (original.width, original.height)

@@ -20,7 +20,9 @@ extension RGBImage {
       for x in 0..<w {
         for c in 0..<3 {
           var sum = 0
-          for dy in 0..<factor { for dx in 0..<factor { sum += Int(pixels[((y * factor + dy) * width + x * factor + dx) * 3 + c]) } }
+          for dy in 0..<factor {
+            for dx in 0..<factor { sum += Int(pixels[((y * factor + dy) * width + x * factor + dx) * 3 + c]) }
+          }
           out[(y * w + x) * 3 + c] = UInt8((sum + factor * factor / 2) / (factor * factor))
         }
       }

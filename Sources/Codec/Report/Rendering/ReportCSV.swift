@@ -13,7 +13,8 @@ public enum ReportCSV {
       let cells: [String] = [
         quoted(m.imageName), "\(m.width)", "\(m.height)", "\(m.sourceByteCount)", quoted(m.operatingPoint.modelName),
         "\(m.operatingPoint.stages)", "\(m.rates.byteCount)", "\(m.rates.latentCount)", "\(m.rates.bitsPerLatentFixed)",
-        "\(m.rates.bitsPerLatentCoded)", "\(m.bitsPerPixel)", "\(m.compressionRatioToRaw)", "\(m.compressionRatioToSource)",
+        "\(m.rates.bitsPerLatentCoded)", "\(m.bitsPerPixel)", "\(m.compressionRatioToRaw)",
+        "\(m.compressionRatioToSource)",
         number(m.psnr), number(m.msSSIM), "\(m.encodeSeconds)", "\(m.decodeSeconds)", "\(m.jpeg.quality)",
         "\(m.jpeg.byteCount)", "\(m.jpeg.bitsPerPixel)", number(m.jpeg.psnr), number(m.jpeg.msSSIM),
       ]

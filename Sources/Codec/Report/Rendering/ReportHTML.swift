@@ -6,15 +6,18 @@ public enum ReportHTML {
   static let jpegColour = "#e07b00"
   static let comparisonColours = ["#555555", "#8c564b", "#9c9c00", "#d62728", "#17becf", "#7f7f7f"]
 
-  public static func render(_ report: Report, figures: [ImageFigure], comparisonCurves: [RateDistortionCurve]) -> String {
-    var page = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>\(escapeHTML(report.name))</title>\n"
+  public static func render(_ report: Report, figures: [ImageFigure], comparisonCurves: [RateDistortionCurve]) -> String
+  {
+    var page =
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>\(escapeHTML(report.name))</title>\n"
     page += "<style>\(style)</style></head><body>\n"
     page += "<h1>\(escapeHTML(report.name))</h1>\n<p>\(escapeHTML(report.description))</p>\n"
     page += charts(report, comparisonCurves)
     page += "<h2>Mean of per-image values</h2>\n" + ReportTable.summary(report).html()
     page += "<h2>Codebook usage over the set</h2>\n" + ReportTable.usage(report).html()
     page += "<h2>Per image</h2>\n" + ReportTable.perImage(report).html()
-    page += "<h2>Pictures</h2>\n<p class=\"note\">Crops: the most detailed \(ImageFigure.cropSide)×\(ImageFigure.cropSide) "
+    page +=
+      "<h2>Pictures</h2>\n<p class=\"note\">Crops: the most detailed \(ImageFigure.cropSide)×\(ImageFigure.cropSide) "
       + "square at 2× zoom. Heat maps: mean absolute error over R, G, B, black = 0, red, yellow, white ≥ "
       + "\(Int(ErrorHeatMap.saturation)) levels (same scale for every map).</p>\n"
     page += figures.map(figure).joined()
@@ -51,10 +54,14 @@ public enum ReportHTML {
     // Our rates and a margin decide the rate axis; comparison curves reaching further are clipped.
     let maximumRate = 1.25 * (report.curves.flatMap(\.points).map(\.bitsPerPixel).max() ?? 1)
     func chart(_ title: String, _ yLabel: String, _ y: (CurvePoint) -> Double?) -> String {
-      RateDistortionChart(title: title, yLabel: yLabel, maximumRate: maximumRate, series: series.compactMap { s in
-        let points = s.curve.points.compactMap { p in y(p).map { (x: p.bitsPerPixel, y: $0) } }
-        return points.isEmpty ? nil : .init(name: s.curve.name, points: points, colour: s.colour, isDashed: s.isDashed)
-      }).svg()
+      RateDistortionChart(
+        title: title, yLabel: yLabel, maximumRate: maximumRate,
+        series: series.compactMap { s in
+          let points = s.curve.points.compactMap { p in y(p).map { (x: p.bitsPerPixel, y: $0) } }
+          return points.isEmpty
+            ? nil : .init(name: s.curve.name, points: points, colour: s.colour, isDashed: s.isDashed)
+        }
+      ).svg()
     }
     return "<div class=\"charts\">\n" + chart("PSNR (RGB) vs rate", "PSNR (dB)", \.psnr)
       + chart("MS-SSIM (RGB) vs rate", "MS-SSIM", \.msSSIM) + "</div>\n"
@@ -63,20 +70,28 @@ public enum ReportHTML {
   static func figure(_ f: ImageFigure) -> String {
     func box() -> String {
       let k = Double(f.thumbnailWidth) / Double(f.width)
-      return "<div class=\"box\" style=\"left:\((Double(f.cropOrigin.x) * k).fixed(0))px;top:\((Double(f.cropOrigin.y) * k).fixed(0))px;"
+      return
+        "<div class=\"box\" style=\"left:\((Double(f.cropOrigin.x) * k).fixed(0))px;top:\((Double(f.cropOrigin.y) * k).fixed(0))px;"
         + "width:\((Double(f.cropSide) * k).fixed(0))px;height:\((Double(f.cropSide) * k).fixed(0))px\"></div>"
     }
     var html = "<div class=\"figure\"><h3>\(escapeHTML(f.imageName)) (\(f.width)×\(f.height))</h3>\n<div class=\"row\">"
-    html += "<div class=\"cell thumb\"><img src=\"\(Base64.dataURI(f.thumbnailJPEG, mediaType: "image/jpeg"))\" alt=\"original\">\(box())original</div>"
+    html +=
+      "<div class=\"cell thumb\"><img src=\"\(Base64.dataURI(f.thumbnailJPEG, mediaType: "image/jpeg"))\" alt=\"original\">\(box())original</div>"
     html += cell(f.originalCropPNG, zoomed: true, caption: "original crop")
     html += "</div>\n"
     for p in f.panels {
       let m = p.measurement
       html += "<div class=\"row\">"
-      html += cell(p.decodedCropPNG, zoomed: true,
-                   caption: "\(m.operatingPoint.label): \(m.bitsPerPixel.fixed(3)) bpp, \(m.psnr.fixed(2)) dB, MS-SSIM \(m.msSSIM.fixed(4))")
-      html += cell(p.jpegCropPNG, zoomed: true,
-                   caption: "JPEG q\(m.jpeg.quality): \(m.jpeg.bitsPerPixel.fixed(3)) bpp, \(m.jpeg.psnr.fixed(2)) dB, MS-SSIM \(m.jpeg.msSSIM.fixed(4))")
+      html += cell(
+        p.decodedCropPNG, zoomed: true,
+        caption:
+          "\(m.operatingPoint.label): \(m.bitsPerPixel.fixed(3)) bpp, \(m.psnr.fixed(2)) dB, MS-SSIM \(m.msSSIM.fixed(4))"
+      )
+      html += cell(
+        p.jpegCropPNG, zoomed: true,
+        caption:
+          "JPEG q\(m.jpeg.quality): \(m.jpeg.bitsPerPixel.fixed(3)) bpp, \(m.jpeg.psnr.fixed(2)) dB, MS-SSIM \(m.jpeg.msSSIM.fixed(4))"
+      )
       html += cell(p.decodedHeatMapPNG, zoomed: false, caption: "error, \(m.operatingPoint.label)")
       html += cell(p.jpegHeatMapPNG, zoomed: false, caption: "error, JPEG q\(m.jpeg.quality)")
       html += "</div>\n"

@@ -7,24 +7,37 @@ public enum ReportJSON {
     let document = JSONValue.object([
       ("name", .string(report.name)),
       ("description", .string(report.description)),
-      ("results", .object([
-        ("psnr-rgb", .array(s.map { .number($0.ours.psnr) })),
-        ("ms-ssim-rgb", .array(s.map { .number($0.ours.msSSIM) })),
-        ("bpp", .array(s.map { .number($0.ours.bitsPerPixel) })),
-        ("encoding_time", .array(s.map { .number($0.encodeSeconds) })),
-        ("decoding_time", .array(s.map { .number($0.decodeSeconds) })),
-      ])),
+      (
+        "results",
+        .object([
+          ("psnr-rgb", .array(s.map { .number($0.ours.psnr) })),
+          ("ms-ssim-rgb", .array(s.map { .number($0.ours.msSSIM) })),
+          ("bpp", .array(s.map { .number($0.ours.bitsPerPixel) })),
+          ("encoding_time", .array(s.map { .number($0.encodeSeconds) })),
+          ("decoding_time", .array(s.map { .number($0.decodeSeconds) })),
+        ])
+      ),
       ("operating_points", .array(s.map(operatingPoint))),
-      ("jpeg", .object([
-        ("name", .string("JPEG at matched rate")),
-        ("description", .string("libjpeg-turbo baseline 4:2:0, optimised Huffman; per image the quality whose bpp is closest to ours")),
-        ("results", .object([
-          ("psnr-rgb", .array(s.map { .number($0.jpeg.psnr) })),
-          ("ms-ssim-rgb", .array(s.map { .number($0.jpeg.msSSIM) })),
-          ("bpp", .array(s.map { .number($0.jpeg.bitsPerPixel) })),
-          ("quality", .array(s.map { .number($0.jpegQuality) })),
-        ])),
-      ])),
+      (
+        "jpeg",
+        .object([
+          ("name", .string("JPEG at matched rate")),
+          (
+            "description",
+            .string(
+              "libjpeg-turbo baseline 4:2:0, optimised Huffman; per image the quality whose bpp is closest to ours")
+          ),
+          (
+            "results",
+            .object([
+              ("psnr-rgb", .array(s.map { .number($0.jpeg.psnr) })),
+              ("ms-ssim-rgb", .array(s.map { .number($0.jpeg.msSSIM) })),
+              ("bpp", .array(s.map { .number($0.jpeg.bitsPerPixel) })),
+              ("quality", .array(s.map { .number($0.jpegQuality) })),
+            ])
+          ),
+        ])
+      ),
       ("codebook_usage", .array(report.codebookUsage.map(usage))),
       ("images", .array(report.measurements.map(image))),
     ])
@@ -35,7 +48,8 @@ public enum ReportJSON {
     .object([
       ("model", .string(s.operatingPoint.modelName)), ("stages", .integer(s.operatingPoint.stages)),
       ("images", .integer(s.imageCount)), ("ms_ssim_images", .integer(s.msSSIMImageCount)),
-      ("bits_per_latent_fixed", .number(s.bitsPerLatentFixed)), ("bits_per_latent_coded", .number(s.bitsPerLatentCoded)),
+      ("bits_per_latent_fixed", .number(s.bitsPerLatentFixed)),
+      ("bits_per_latent_coded", .number(s.bitsPerLatentCoded)),
       ("compression_ratio_raw", .number(s.compressionRatioToRaw)),
       ("compression_ratio_source", .number(s.compressionRatioToSource)),
     ])
@@ -44,13 +58,18 @@ public enum ReportJSON {
   static func usage(_ model: ModelCodebookUsage) -> JSONValue {
     .object([
       ("model", .string(model.modelName)),
-      ("stages", .array(model.stages.enumerated().map { stage, u in
-        .object([
-          ("stage", .integer(stage + 1)), ("codebook_size", .integer(u.codes)), ("codes_used", .integer(u.usedCodes)),
-          ("perplexity", .number(u.perplexity)), ("entropy_bits", .number(u.entropyBits)),
-          ("log2_codebook_size", .number(u.maximumEntropyBits)),
-        ])
-      })),
+      (
+        "stages",
+        .array(
+          model.stages.enumerated().map { stage, u in
+            .object([
+              ("stage", .integer(stage + 1)), ("codebook_size", .integer(u.codes)),
+              ("codes_used", .integer(u.usedCodes)),
+              ("perplexity", .number(u.perplexity)), ("entropy_bits", .number(u.entropyBits)),
+              ("log2_codebook_size", .number(u.maximumEntropyBits)),
+            ])
+          })
+      ),
     ])
   }
 
@@ -65,10 +84,14 @@ public enum ReportJSON {
       ("compression_ratio_source", .number(m.compressionRatioToSource)),
       ("psnr-rgb", .number(m.psnr)), ("ms-ssim-rgb", .number(m.msSSIM)),
       ("encoding_time", .number(m.encodeSeconds)), ("decoding_time", .number(m.decodeSeconds)),
-      ("jpeg", .object([
-        ("quality", .integer(m.jpeg.quality)), ("bytes", .integer(m.jpeg.byteCount)), ("bpp", .number(m.jpeg.bitsPerPixel)),
-        ("psnr-rgb", .number(m.jpeg.psnr)), ("ms-ssim-rgb", .number(m.jpeg.msSSIM)),
-      ])),
+      (
+        "jpeg",
+        .object([
+          ("quality", .integer(m.jpeg.quality)), ("bytes", .integer(m.jpeg.byteCount)),
+          ("bpp", .number(m.jpeg.bitsPerPixel)),
+          ("psnr-rgb", .number(m.jpeg.psnr)), ("ms-ssim-rgb", .number(m.jpeg.msSSIM)),
+        ])
+      ),
     ])
   }
 }
