@@ -3,8 +3,6 @@ import Foundation
 /// The model `encode`, `decode` and `report` use without `--model`: `Samples/default.vqm`, shipped as a SwiftPM
 /// resource so that `swift run` and the built executable both find it.
 public enum DefaultModel {
-  public static let fileName = "default.vqm"
-
   public static var url: URL? { Bundle.module.url(forResource: "default", withExtension: "vqm") }
 
   public static func bytes() throws -> [UInt8] {
@@ -16,5 +14,7 @@ public enum DefaultModel {
 }
 
 public struct DefaultModelMissing: Error, CustomStringConvertible {
-  public var description: String { "the default model (Samples/default.vqm) is not in this build's resources; pass --model" }
+  public var description: String {
+    "the default model (Samples/default.vqm) is not in this build's resources; pass --model"
+  }
 }

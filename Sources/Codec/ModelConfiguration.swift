@@ -1,5 +1,5 @@
 /// The architecture of a model: everything needed to rebuild its layers, saved in every `.vqm` file.
-public struct ModelConfiguration: Equatable, Sendable, Codable {
+public struct ModelConfiguration: Equatable, Sendable {
   /// Spatial downsampling factor f (4, 8 or 16): one latent per f×f pixels.
   public var downsampling: Int
   /// Channels of the network's trunk (the first downsampling convolution has half as many).
