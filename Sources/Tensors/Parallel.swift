@@ -1,15 +1,19 @@
 import CEngine
 import Dispatch
+import Synchronization
 
 /// How many cores the engine uses: GEMM blocks and `parallelFor` chunks. Only one level runs at a time (never a
 /// parallel loop around a threaded GEMM).
 public enum ComputeThreads {
-  nonisolated(unsafe) public private(set) static var count = 1
+  /// Atomic because tests change it while other tests run; results never depend on it (see `parallelFor`).
+  private static let storage = Atomic<Int>(1)
+
+  public static var count: Int { storage.load(ordering: .relaxed) }
 
   /// Sets the thread count for GEMM and for the engine's own loops; call once at startup.
   public static func set(_ n: Int) {
     precondition(n >= 1, "thread count must be positive")
-    count = n
+    storage.store(n, ordering: .relaxed)
     keepFreedMemoryMapped()
   }
 

@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// Accumulates wall time and floating-point work per op label while enabled (`vqcodec bench --profile`), so a
 /// training step's next bottleneck is visible. Disabled, a measurement costs one branch.
@@ -9,10 +10,18 @@ public enum Profiler {
     public var flop = 0.0
   }
 
-  nonisolated(unsafe) public static var isEnabled = false
-  nonisolated(unsafe) public private(set) static var entries: [String: Entry] = [:]
+  /// An atomic and a lock rather than plain statics: tests profile while other tests run ops.
+  private static let enabled = Atomic<Bool>(false)
+  private static let recorded = Mutex<[String: Entry]>([:])
 
-  public static func reset() { entries = [:] }
+  public static var isEnabled: Bool {
+    get { enabled.load(ordering: .relaxed) }
+    set { enabled.store(newValue, ordering: .relaxed) }
+  }
+
+  public static var entries: [String: Entry] { recorded.withLock { $0 } }
+
+  public static func reset() { recorded.withLock { $0 = [:] } }
 
   /// Runs `body`, charging its time and `flop` to `label` when profiling.
   @inline(__always)
@@ -22,9 +31,12 @@ public enum Profiler {
     let start = DispatchTime.now().uptimeNanoseconds
     let result = body()
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    entries[label(), default: Entry()].calls += 1
-    entries[label()]!.seconds += seconds
-    entries[label()]!.flop += flop()
+    let (name, work) = (label(), flop())
+    recorded.withLock { entries in
+      entries[name, default: Entry()].calls += 1
+      entries[name]!.seconds += seconds
+      entries[name]!.flop += work
+    }
     return result
   }
 }
