@@ -15,6 +15,6 @@ public enum DefaultModel {
 
 public struct DefaultModelMissing: Error, CustomStringConvertible {
   public var description: String {
-    "the default model (Samples/default.vqm) is not in this build's resources; pass --model"
+    "the default model (Samples/default.vqm) is not in this build's resources"
   }
 }

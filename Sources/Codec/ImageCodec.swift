@@ -9,7 +9,10 @@ import Tensors
 /// let bytes = codec.encode(image, stages: 2)
 /// let decoded = try codec.decode(bytes)
 /// ```
-public final class ImageCodec {
+///
+/// A codec may be shared between threads: its model is internal to it and only read (inference changes no weight
+/// and no quantizer state; each call builds its own tape), which is what `@unchecked` stands for.
+public final class ImageCodec: @unchecked Sendable {
   /// Internal and never handed out: the model's weights are mutable, and the fingerprint must keep naming them.
   let model: VQModel
   /// Identifies the model's exact bytes; every `.vq` file records it (Docs/FORMAT.md).
@@ -33,7 +36,7 @@ public final class ImageCodec {
   public func encode(_ image: RGBImage, stages: Int? = nil, channels: Int = 3) throws(CodecError) -> [UInt8] {
     let stages = stages ?? model.stageCount
     guard (1...model.stageCount).contains(stages) else {
-      throw .invalidStages("this model has \(model.stageCount) stages; --stages must be in 1...\(model.stageCount)")
+      throw .invalidStages(requested: stages, available: model.stageCount)
     }
     guard image.width <= 65535, image.height <= 65535, image.width * image.height <= Self.maximumPixelCount else {
       throw .unsupportedImage(
@@ -69,11 +72,10 @@ public final class ImageCodec {
   /// The file's index grids and image size, after every check.
   private func indexGrids(of bytes: [UInt8]) throws(CodecError) -> (grids: [[Int32]], width: Int, height: Int) {
     let container: VQContainer
-    do { container = try VQContainer.parse(bytes) } catch { throw .corruptFile("\(error)") }
+    do { container = try VQContainer.parse(bytes) } catch { throw .corruptFile(error) }
     guard container.modelFingerprint == fingerprint else {
       throw .modelMismatch(
-        "this file was made with model \(hex(container.modelFingerprint)), not \(hex(fingerprint)); pass the right --model"
-      )
+        "this file was made with model \(hex(container.modelFingerprint)), not \(hex(fingerprint))")
     }
     let c = model.configuration
     guard container.downsamplingFactor == c.downsampling, container.codebookSize == c.codebookSize,
@@ -83,7 +85,7 @@ public final class ImageCodec {
     }
     let grids: [[UInt16]]
     do { grids = try container.decodeIndexGrids(priorCounts: prior(stages: container.stages.count)) } catch {
-      throw .corruptFile("\(error)")
+      throw .corruptFile(error)
     }
     return (grids.map { $0.map { Int32($0) } }, container.imageWidth, container.imageHeight)
   }

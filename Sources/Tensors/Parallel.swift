@@ -38,11 +38,22 @@ func parallelFor(_ count: Int, minimumPerChunk: Int = 1, _ body: (Int, Int) -> V
     body(0, count)
     return
   }
+  concurrentPerform(threads) { t in body(count * t / threads, count * (t + 1) / threads) }
+}
+
+/// `body(0)` … `body(iterations − 1)` on all threads at once (`DispatchQueue.concurrentPerform`), returning when all
+/// are done. `body` need not be `Sendable`: the engine's callers capture raw pointers, and what makes the concurrent
+/// calls safe is that each iteration writes its own part of memory that outlives this call. The box carries that
+/// promise past the compiler, here only.
+public func concurrentPerform(_ iterations: Int, _ body: (Int) -> Void) {
   withoutActuallyEscaping(body) { body in
-    DispatchQueue.concurrentPerform(iterations: threads) { t in
-      body(count * t / threads, count * (t + 1) / threads)
-    }
+    let shared = DisjointWork(run: body)
+    DispatchQueue.concurrentPerform(iterations: iterations) { shared.run($0) }
   }
+}
+
+private struct DisjointWork: @unchecked Sendable {
+  let run: (Int) -> Void
 }
 
 /// Elements per chunk below which an elementwise pass is not worth another thread (about 64 KiB of floats).

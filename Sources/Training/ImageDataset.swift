@@ -17,9 +17,7 @@ public final class ImageDataset {
     var results = [Result<RGBImage, Error>?](repeating: nil, count: files.count)
     results.withUnsafeMutableBufferPointer { slots in
       let base = slots.baseAddress!
-      DispatchQueue.concurrentPerform(iterations: files.count) { i in
-        base[i] = Result { try ImageFile.read(path: files[i]).image }
-      }
+      concurrentPerform(files.count) { i in base[i] = Result { try ImageFile.read(path: files[i]).image } }
     }
     var images: [RGBImage] = []
     var paths: [String] = []

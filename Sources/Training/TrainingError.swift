@@ -19,16 +19,14 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
     case .notAFolder(let f): "\(f): not a folder"
     case .noImages(let f): "\(f): no PNG or JPEG files found (searched recursively)"
     case .noUsableImages(let f, let skipped): "\(f): none of the images could be read (\(skipped) skipped)"
-    case .imagesTooSmall(let f, let crop): "\(f): no image is at least \(crop)×\(crop) pixels; pass a smaller --crop"
+    case .imagesTooSmall(let f, let crop): "\(f): no image is at least \(crop)×\(crop) pixels"
     case .badCheckpoint(let why): "cannot resume: \(why)"
     case .invalidOption(let why): why
     case .diverged(let step, let quantity): "training diverged at step \(step): the \(quantity) is not finite"
     case .divergedAfterSaving(let step, let quantity, let savedStep, let checkpoint):
       "training diverged at step \(step): the \(quantity) is not finite; "
-        + (savedStep.map {
-          "no model written for it; the model and \(checkpoint) of step \($0) are kept (--resume from it, with a lower --lr)"
-        }
-          ?? "nothing was written (no checkpoint yet); try a lower --lr")
+        + (savedStep.map { "no model written for it; the model and \(checkpoint) of step \($0) are kept" }
+          ?? "nothing was written (no checkpoint yet)")
     case .writeFailed(let why): why
     }
   }

@@ -27,7 +27,7 @@ struct VQCodecCommand: ParsableCommand {
       {
         exit(withError: error)
       }
-      writeToStandardError("error: \(error)\n")
+      writeToStandardError("error: \(failureText(error))\n")
       Foundation.exit(1)
     }
   }

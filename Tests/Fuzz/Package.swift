@@ -10,5 +10,5 @@ let package = Package(
       name: "ParserFuzz",
       dependencies: [.product(name: "FuzzTargets", package: "vqcodec")])
   ],
-  swiftLanguageModes: [.v5]
+  swiftLanguageModes: [.v6]
 )

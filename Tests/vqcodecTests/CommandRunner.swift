@@ -49,8 +49,8 @@ func vqcodec(
   }
   let out = folder + "/.stdout-" + UUID().uuidString
   let err = folder + "/.stderr-" + UUID().uuidString
-  FileManager.default.createFile(atPath: out, contents: nil)
-  FileManager.default.createFile(atPath: err, contents: nil)
+  _ = FileManager.default.createFile(atPath: out, contents: nil)
+  _ = FileManager.default.createFile(atPath: err, contents: nil)
   defer {
     try? FileManager.default.removeItem(atPath: out)
     try? FileManager.default.removeItem(atPath: err)

@@ -94,7 +94,7 @@ func aFullDiskLeavesNoOutput(_ command: [String]) throws {
   let filler = try #require(
     FileHandle(forWritingAtPath: disk.file("filler"))
       ?? {
-        FileManager.default.createFile(atPath: disk.file("filler"), contents: nil)
+        _ = FileManager.default.createFile(atPath: disk.file("filler"), contents: nil)
         return FileHandle(forWritingAtPath: disk.file("filler"))
       }())
   while (try? filler.write(contentsOf: Data(count: 512))) != nil {}

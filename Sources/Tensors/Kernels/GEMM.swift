@@ -38,7 +38,7 @@ func sgemm(
   if blocks <= 1 {
     block(0)
   } else {
-    DispatchQueue.concurrentPerform(iterations: blocks, execute: block)
+    concurrentPerform(blocks, block)
   }
 }
 

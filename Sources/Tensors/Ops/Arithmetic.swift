@@ -1,8 +1,8 @@
 /// An elementwise binary op with broadcasting: its value and its partial derivatives in each operand.
-struct BinaryOp {
-  let apply: (Float, Float) -> Float
-  let dA: (Float, Float) -> Float
-  let dB: (Float, Float) -> Float
+struct BinaryOp: Sendable {
+  let apply: @Sendable (Float, Float) -> Float
+  let dA: @Sendable (Float, Float) -> Float
+  let dB: @Sendable (Float, Float) -> Float
 
   static let add = BinaryOp(apply: { $0 + $1 }, dA: { _, _ in 1 }, dB: { _, _ in 1 })
   static let subtract = BinaryOp(apply: { $0 - $1 }, dA: { _, _ in 1 }, dB: { _, _ in -1 })

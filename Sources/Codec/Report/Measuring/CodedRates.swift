@@ -15,7 +15,7 @@ public struct CodedRates: Equatable, Sendable {
   /// Parses the container (checksum included); throws `CodecError.corruptFile` on malformed bytes.
   public init(vqBytes: [UInt8]) throws(CodecError) {
     let container: VQContainer
-    do { container = try VQContainer.parse(vqBytes) } catch { throw .corruptFile("\(error)") }
+    do { container = try VQContainer.parse(vqBytes) } catch { throw .corruptFile(error) }
     byteCount = vqBytes.count
     pixelCount = container.imageWidth * container.imageHeight
     latentCount = container.latentWidth * container.latentHeight

@@ -72,7 +72,7 @@ public final class ReportEvaluator {
       let count = container.stages.count
       grids = try container.decodeIndexGrids(
         priorCounts: model.indexPrior.count >= count ? Array(model.indexPrior.prefix(count)) : nil)
-    } catch { throw .corruptFile("\(error)") }
+    } catch { throw .corruptFile(error) }
     for (stage, grid) in grids.enumerated() {
       usage[modelIndex][stage].merge(
         CodebookUsage(indices: grid.map { Int32($0) }, codes: model.configuration.codebookSize))
