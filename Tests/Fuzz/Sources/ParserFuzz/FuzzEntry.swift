@@ -6,7 +6,8 @@ let target: FuzzTarget = {
   let name = getenv("VQCODEC_FUZZ_TARGET").map { String(cString: $0) } ?? ""
   guard let target = FuzzTarget(rawValue: name) else {
     let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")
-    fputs("error: set VQCODEC_FUZZ_TARGET to one of \(names)\n", stderr)
+    let message = Array("error: set VQCODEC_FUZZ_TARGET to one of \(names)\n".utf8)
+    _ = write(STDERR_FILENO, message, message.count)
     exit(2)
   }
   return target
