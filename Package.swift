@@ -34,7 +34,7 @@ let package = Package(
       resources: [.copy("default.vqm")]),
     .target(
       name: "Training",
-      dependencies: ["Codec", "Imaging", "Quantizers", .product(name: "Numerics", package: "swift-numerics")]),
+      dependencies: ["Codec", "Imaging", "Quantizers"]),
 
     // MARK: - Executable
     .executableTarget(

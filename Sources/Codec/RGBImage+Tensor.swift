@@ -5,22 +5,30 @@ extension RGBImage {
   /// The image as `[1, H', W', 3]` in [-0.5, 0.5], padded by edge replication to `H' × W'`, multiples of `multiple`
   /// (the model's downsampling factor), so every latent sees real-looking pixels.
   public func tensor(paddedToMultipleOf multiple: Int) -> Tensor {
-    let paddedHeight = (height + multiple - 1) / multiple * multiple
-    let paddedWidth = (width + multiple - 1) / multiple * multiple
-    var scalars = [Float](repeating: 0, count: paddedHeight * paddedWidth * 3)
+    let grid = LatentTile(
+      rows: 0..<(height + multiple - 1) / multiple, columns: 0..<(width + multiple - 1) / multiple)
+    return tensor(latentWindow: grid, factor: multiple)
+  }
+
+  /// The pixels under a latent window as `[1, rows·f, columns·f, 3]` in [-0.5, 0.5], replicating the last row and
+  /// column where the window reaches into the padding that rounds the image up to a multiple of f.
+  func tensor(latentWindow w: LatentTile, factor f: Int) -> Tensor {
+    let (th, tw) = (w.rows.count * f, w.columns.count * f)
+    let (y0, x0) = (w.rows.lowerBound * f, w.columns.lowerBound * f)
+    var scalars = [Float](repeating: 0, count: th * tw * 3)
     pixels.withUnsafeBufferPointer { px in
       scalars.withUnsafeMutableBufferPointer { out in
-        for y in 0..<paddedHeight {
-          let sy = min(y, height - 1)
-          for x in 0..<paddedWidth {
-            let src = (sy * width + min(x, width - 1)) * 3
-            let dst = (y * paddedWidth + x) * 3
-            for c in 0..<3 { out[dst + c] = Float(px[src + c]) * (1 / 255) - 0.5 }
+        for y in 0..<th {
+          let sy = min(y0 + y, height - 1)
+          for x in 0..<tw {
+            let src = (sy * width + min(x0 + x, width - 1)) * 3
+            let dst = (y * tw + x) * 3
+            for c in 0..<3 { out[dst + c] = sampleValue(px[src + c]) }
           }
         }
       }
     }
-    return Tensor(shape: [1, paddedHeight, paddedWidth, 3], scalars: scalars)
+    return Tensor(shape: [1, th, tw, 3], scalars: scalars)
   }
 
   /// The top-left `width × height` of a `[1, H', W', 3]` tensor in [-0.5, 0.5], rounded to 8 bits.
@@ -41,6 +49,11 @@ extension RGBImage {
     self.init(width: width, height: height, pixels: pixels)
   }
 }
+
+/// An 8-bit sample as the networks see it, in [-0.5, 0.5]: the one conversion, for training and inference alike
+/// (`sampleByte` is its inverse).
+@inline(__always)
+public func sampleValue(_ byte: UInt8) -> Float { Float(byte) * (1 / 255) - 0.5 }
 
 /// A decoded value in [-0.5, 0.5] as an 8-bit sample: `round((v + 0.5) · 255)` clamped to 0…255. NaN gives 0 (a
 /// model with broken weights must not crash the decoder; `UInt8(_:)` traps on NaN and infinities).

@@ -100,26 +100,3 @@ struct LatentTile {
       columns: max(0, columns.lowerBound - margin)..<min(width, columns.upperBound + margin))
   }
 }
-
-extension RGBImage {
-  /// The pixels under a latent window as `[1, rows·f, columns·f, 3]` in [-0.5, 0.5], replicating the last row and
-  /// column where the window reaches into the padding that rounds the image up to a multiple of f.
-  func tensor(latentWindow w: LatentTile, factor f: Int) -> Tensor {
-    let (th, tw) = (w.rows.count * f, w.columns.count * f)
-    let (y0, x0) = (w.rows.lowerBound * f, w.columns.lowerBound * f)
-    var scalars = [Float](repeating: 0, count: th * tw * 3)
-    pixels.withUnsafeBufferPointer { px in
-      scalars.withUnsafeMutableBufferPointer { out in
-        for y in 0..<th {
-          let sy = min(y0 + y, height - 1)
-          for x in 0..<tw {
-            let src = (sy * width + min(x0 + x, width - 1)) * 3
-            let dst = (y * tw + x) * 3
-            for c in 0..<3 { out[dst + c] = Float(px[src + c]) * (1 / 255) - 0.5 }
-          }
-        }
-      }
-    }
-    return Tensor(shape: [1, th, tw, 3], scalars: scalars)
-  }
-}

@@ -46,7 +46,9 @@ public final class VQModel {
       bottleneck = .residual(
         ResidualQuantizer(
           stageCount: configuration.stages, codes: k, dimension: d, update: options.codebookUpdate,
-          commitmentWeight: options.commitmentWeight, quantizerDropout: options.quantizerDropout, using: &rng))
+          commitmentWeight: options.commitmentWeight, initialization: options.initialization,
+          restart: options.restartsDeadCodes ? DeadCodeRestart() : nil, quantizerDropout: options.quantizerDropout,
+          using: &rng))
     case .gumbel:
       bottleneck = .gumbel(
         GumbelSoftmaxQuantizer(
@@ -122,6 +124,10 @@ public final class VQModel {
 /// Quantizer settings chosen at training time.
 public struct QuantizerOptions: Sendable {
   public var codebookUpdate: CodebookUpdate = .ema(decay: 0.99)
+  /// Straight-through codebooks: k-means++ on the first batch (the default) or the random start of VQ-VAE.
+  public var initialization: CodebookInitialization = .kMeansPlusPlus(iterations: 10)
+  /// Straight-through: restart codes that fall out of use.
+  public var restartsDeadCodes = true
   public var commitmentWeight: Float = 0.25
   public var quantizerDropout = true
   public var hardGumbel = true

@@ -24,6 +24,15 @@ public final class SmallFileSystem {
 
   public func file(_ name: String) -> String { path + "/" + name }
 
+  /// Writes a file named `filler` until the file system has no space left.
+  public func fill() {
+    let descriptor = open(file("filler"), O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    guard descriptor >= 0 else { return }
+    defer { close(descriptor) }
+    let block = [UInt8](repeating: 0, count: 512)
+    while block.withUnsafeBytes({ write(descriptor, $0.baseAddress, $0.count) }) > 0 {}
+  }
+
   /// The names in the file system, sorted (temporary files left behind show up here).
   public func contents() -> [String] {
     guard let directory = opendir(path) else { return [] }

@@ -1,7 +1,6 @@
 import Codec
 import Layers
 import Quantizers
-import RealModule
 import Tensors
 
 /// The gradient estimators `GradientVariance` compares: the three of `Estimator`, REINFORCE twice.
@@ -132,8 +131,9 @@ public final class GradientVariance {
       let x = dataset(using: &rng)
       let tape = Tape()
       let output = q.quantize(model.encoder(Variable(x, requiresGrad: false), on: tape), on: tape, using: &rng)
-      let logp = trainer.gaussianLogLikelihood(
-        model.decoder(output.quantized, on: tape), Variable(x, requiresGrad: false), on: tape)
+      let logp = gaussianLogLikelihood(
+        model.decoder(output.quantized, on: tape), Variable(x, requiresGrad: false), sigma: options.likelihoodSigma,
+        on: tape)
       q.baseline?.update(with: logp.value.scalars.reduce(0, +) / Float(x.shape[0]))
     }
     baseline = q.baseline
@@ -157,16 +157,9 @@ public final class GradientVariance {
     if let temperature = gumbelTemperature, case .gumbel(let q) = model.bottleneck { q.temperature = temperature }
     let tape = Tape()
     let x = Variable(batch, requiresGrad: false)
-    let output = model.bottleneck.quantizer.quantize(model.encoder(x, on: tape), on: tape, using: &rng)
-    let xHat = model.decoder(output.quantized, on: tape)
-    let loss: Variable
-    if case .reinforce(let q) = model.bottleneck {
-      let logLikelihood = trainer.gaussianLogLikelihood(xHat, x, on: tape)
-      loss = q.surrogateLoss(logLikelihood: logLikelihood, for: output, on: tape)
-      q.baseline = baseline  // surrogateLoss folded this batch in: every estimate uses the same baseline
-    } else {
-      loss = tape.add(tape.meanSquaredError(xHat, x), output.loss)
-    }
+    let loss = model.forward(x, on: tape, likelihoodSigma: options.likelihoodSigma, using: &rng).loss
+    // REINFORCE's surrogate folded this batch into the baseline: every estimate uses the same baseline.
+    if case .reinforce(let q) = model.bottleneck { q.baseline = baseline }
     for p in model.parameters { p.zeroGrad() }
     tape.backward(from: loss)
     var gradient: [Float] = []
@@ -199,7 +192,8 @@ public final class GradientVariance {
     let x = Variable(batch, requiresGrad: false)
     var rng = SplitMix64(seed: 0)
     let output = model.bottleneck.quantizer.quantize(model.encoder(x, on: tape), on: tape, using: &rng)
-    let logp = trainer.gaussianLogLikelihood(model.decoder(output.quantized, on: tape), x, on: tape)
+    let logp = gaussianLogLikelihood(
+      model.decoder(output.quantized, on: tape), x, sigma: options.likelihoodSigma, on: tape)
     return (output.entropy, logp.value.scalars.reduce(0, +) / Float(batch.shape[0]))
   }
 }

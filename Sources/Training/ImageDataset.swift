@@ -1,3 +1,4 @@
+import Codec
 import Dispatch
 import Imaging
 import Tensors
@@ -61,7 +62,7 @@ public final class ImageDataset {
               let sx = flip ? x0 + crop - 1 - x : x0 + x
               let src = ((y0 + y) * image.width + sx) * 3
               let dst = ((b * crop + y) * crop + x) * 3
-              for ch in 0..<3 { out[dst + ch] = Float(px[src + ch]) / 255 - 0.5 }
+              for ch in 0..<3 { out[dst + ch] = sampleValue(px[src + ch]) }
             }
           }
         }

@@ -2,7 +2,6 @@ import Codec
 import Dispatch
 import Layers
 import Quantizers
-import RealModule
 import Tensors
 
 /// Runs training steps: random crops → model → loss → one backward → clipping → Adam → quantizer updates.
@@ -41,21 +40,12 @@ public final class Trainer {
     var metrics = StepMetrics()
     let tape = Tape()
     let x = Variable(batch, requiresGrad: false)
-    let ze = model.encoder(x, on: tape)
     if case .gumbel(let q) = model.bottleneck {
       q.temperature = options.temperature.temperature(atStep: step)
       metrics.temperature = q.temperature
     }
-    let output = model.bottleneck.quantizer.quantize(ze, on: tape, using: &rng)
-    let xHat = model.decoder(output.quantized, on: tape)
-    let mse = tape.meanSquaredError(xHat, x)
-    let logLikelihood = gaussianLogLikelihood(xHat, x, on: tape)
-    let loss: Variable
-    if case .reinforce(let q) = model.bottleneck {
-      loss = q.surrogateLoss(logLikelihood: logLikelihood, for: output, on: tape)
-    } else {
-      loss = tape.add(mse, output.loss)
-    }
+    let pass = model.forward(x, on: tape, likelihoodSigma: options.likelihoodSigma, using: &rng)
+    let (output, mse, logLikelihood, loss) = (pass.quantizer, pass.meanSquaredError, pass.logLikelihood, pass.loss)
     guard loss.value.item.isFinite else { throw .diverged(step: step + 1, quantity: "loss") }
     optimizer.zeroGradients()
     tape.backward(from: loss)
@@ -96,17 +86,5 @@ public final class Trainer {
       let total = max(1, counts.reduce(0, +))
       return counts.map { UInt32(max(1, ($0 / total * 1_000_000).rounded())) }
     }
-  }
-
-  /// `log p(x|z)` per image under a Gaussian with standard deviation σ: `−‖x − x̂‖²/(2σ²) − (P/2)·log(2πσ²)`,
-  /// shape `[N, 1]` (P values per image).
-  func gaussianLogLikelihood(_ xHat: Variable, _ x: Variable, on tape: Tape) -> Variable {
-    let n = x.shape[0]
-    let perImage = x.value.count / n
-    let sigma = options.likelihoodSigma
-    let squared = tape.square(tape.subtract(xHat, x))
-    let sse = tape.sum(tape.reshaped(squared, to: [n, perImage]), axis: 1)
-    let constant = Float(perImage) / 2 * Float.log(2 * Float.pi * sigma * sigma)
-    return tape.add(tape.scaled(sse, by: -1 / (2 * sigma * sigma)), Variable(Tensor(-constant), requiresGrad: false))
   }
 }

@@ -70,7 +70,7 @@ import Testing
   try firstSession.run(shouldStop: { false }, report: { _ in })
   let model = try FileBytes.read(path: firstSession.modelPath)
   let checkpoint = try FileBytes.read(path: firstSession.checkpointPath)
-  try fill(disk)
+  disk.fill()
 
   let second = makeTrainer(tinyOptions(steps: 3), dataset: dataset)
   let secondSession = try TrainingSession(
@@ -89,19 +89,6 @@ import Testing
   for line in log.split(separator: "\n") {
     #expect(try JSONSerialization.jsonObject(with: Data(line.utf8)) is [String: Any])
   }
-}
-
-/// Writes a file named `filler` until the file system is full.
-private func fill(_ disk: SmallFileSystem) throws {
-  let handle = try #require(
-    FileHandle(forWritingAtPath: disk.file("filler"))
-      ?? {
-        FileManager.default.createFile(atPath: disk.file("filler"), contents: nil)
-        return FileHandle(forWritingAtPath: disk.file("filler"))
-      }())
-  defer { try? handle.close() }
-  let block = Data(count: 4096)
-  while (try? handle.write(contentsOf: block)) != nil {}
 }
 
 /// Checkpoints whose checksum is valid but whose values are not: each is refused with an error, never trapped on.

@@ -91,14 +91,7 @@ func aFullDiskLeavesNoOutput(_ command: [String]) throws {
   guard let disk = SmallFileSystem.mount(bytes: 4096) else { return }
   let fixture = try BadInputFixture()
   defer { fixture.folder.remove() }
-  let filler = try #require(
-    FileHandle(forWritingAtPath: disk.file("filler"))
-      ?? {
-        _ = FileManager.default.createFile(atPath: disk.file("filler"), contents: nil)
-        return FileHandle(forWritingAtPath: disk.file("filler"))
-      }())
-  while (try? filler.write(contentsOf: Data(count: 512))) != nil {}
-  try filler.close()
+  disk.fill()
   let result = try vqcodec(command + [disk.file("out"), "--quiet"], in: fixture.folder.path)
   expectOneErrorLine(result, mentioning: "No space left on device")
   #expect(disk.contents() == ["filler"])
