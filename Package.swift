@@ -29,18 +29,21 @@ let package = Package(
     .target(name: "Bitstream", dependencies: ["CZlib"]),
     .target(name: "Imaging", dependencies: ["CPNG", "CJPEG"]),
     .target(name: "Codec", dependencies: ["Tensors", "Layers", "Quantizers", "Bitstream", "Imaging"]),
+    // A target in Samples/ rather than Sources/: SwiftPM takes resources only from inside their target's folder, and
+    // the shipped model belongs in Samples/ beside the sample images.
     .target(
       name: "DefaultModel", path: "Samples", exclude: ["Images"], sources: ["DefaultModel.swift"],
       resources: [.copy("default.vqm")]),
-    .target(
-      name: "Training",
-      dependencies: ["Codec", "Imaging", "Quantizers"]),
+    // The report measures codecs through Codec's public API only.
+    .target(name: "Report", dependencies: ["Codec", "Imaging", "Bitstream", "Quantizers"]),
+    .target(name: "Training", dependencies: ["Bitstream", "Codec", "Imaging", "Quantizers"]),
 
     // MARK: - Executable
     .executableTarget(
       name: "vqcodec",
       dependencies: [
-        "Codec", "Training", "DefaultModel", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "Codec", "Report", "Training", "DefaultModel",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
     // MARK: - Tests
@@ -54,6 +57,7 @@ let package = Package(
     .testTarget(
       name: "CodecTests", dependencies: ["Codec", "TestSupport", "DefaultModel", "Layers"],
       exclude: ["Fixtures/Golden/regenerate.sh"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "ReportTests", dependencies: ["Report", "Codec", "Imaging"]),
     .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
     .testTarget(name: "vqcodecTests", dependencies: ["Codec", "Imaging", "DefaultModel", "TestSupport"]),
     .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets"], resources: [.copy("Corpus")]),

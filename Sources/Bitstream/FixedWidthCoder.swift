@@ -1,8 +1,9 @@
 /// Coder 0 (FORMAT.md §4.1): every index in `bitsPerIndex(K)` bits, MSB first, padded with zero bits
 /// to a whole byte. The payload is exactly ceil(count × bits / 8) bytes.
-enum FixedWidthCoder {
-  /// ceil(log2 K): 1 for K = 2, 2 for K = 3 or 4, 12 for K = 4096, 16 for K = 65536.
-  static func bitsPerIndex(codebookSize: Int) -> Int {
+public enum FixedWidthCoder {
+  /// ceil(log2 K): 1 for K = 2, 2 for K = 3 or 4, 12 for K = 4096, 16 for K = 65536. What fixed-width packing
+  /// spends per index; the rates in reports and validation count it from here.
+  public static func bitsPerIndex(codebookSize: Int) -> Int {
     precondition(codebookSize >= 2)
     return Int.bitWidth - (codebookSize - 1).leadingZeroBitCount
   }

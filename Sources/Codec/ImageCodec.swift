@@ -69,8 +69,9 @@ public final class ImageCodec: @unchecked Sendable {
     return (width, height)
   }
 
-  /// The file's index grids and image size, after every check.
-  private func indexGrids(of bytes: [UInt8]) throws(CodecError) -> (grids: [[Int32]], width: Int, height: Int) {
+  /// The index grids of a `.vq` file made with this model (one per stage, row-major over the latent grid) and the
+  /// image's size, after every check `decode` makes.
+  public func indexGrids(of bytes: [UInt8]) throws(CodecError) -> (grids: [[Int32]], width: Int, height: Int) {
     let container: VQContainer
     do { container = try VQContainer.parse(bytes) } catch { throw .corruptFile(error) }
     guard container.modelFingerprint == fingerprint else {

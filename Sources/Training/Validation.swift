@@ -1,3 +1,4 @@
+import Bitstream
 import Codec
 import Imaging
 import Quantizers
@@ -27,7 +28,7 @@ public enum Validation {
         tensor: model.reconstruction(from: indices, latentShape: latentShape), croppedTo: image.width,
         height: image.height)
       psnrTotal += min(100, psnr(image, decoded))
-      let bitsPerIndex = Double(CodedRates.fixedWidth(model.configuration.codebookSize))
+      let bitsPerIndex = Double(FixedWidthCoder.bitsPerIndex(codebookSize: model.configuration.codebookSize))
       bitsTotal += Double(indices.count * indices[0].count) * bitsPerIndex / Double(image.width * image.height)
       usage.merge(CodebookUsage(indices: indices[0], codes: model.configuration.codebookSize))
     }

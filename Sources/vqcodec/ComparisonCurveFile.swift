@@ -1,5 +1,6 @@
 import Codec
 import Foundation
+import Report
 
 /// Reads the curves passed with `--compare`: CompressAI results files (`{"name", "results": {"bpp": [...],
 /// "psnr-rgb" or "psnr": [...], "ms-ssim-rgb" or "ms-ssim": [...]}}`, this command's `--json` output included),

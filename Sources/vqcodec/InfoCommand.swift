@@ -2,6 +2,7 @@ import ArgumentParser
 import Bitstream
 import Codec
 import Foundation
+import Report
 
 struct InfoCommand: ParsableCommand {
   static let configuration = CommandConfiguration(

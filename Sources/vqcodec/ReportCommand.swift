@@ -3,6 +3,7 @@ import Codec
 import DefaultModel
 import Foundation
 import Imaging
+import Report
 
 struct ReportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(

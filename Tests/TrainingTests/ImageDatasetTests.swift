@@ -89,7 +89,7 @@ import Testing
   let image = testImage(width: 8, height: 8, seed: 9)
   try folder.writePNG(image, named: "a.png")
   let dataset = try ImageDataset(folder: folder.path, crop: 8)
-  let plain = image.pixels.map { Float($0) / 255 - 0.5 }
+  let plain = image.pixels.map(sampleValue)
   var mirrored: [Float] = []
   for y in 0..<8 { for x in (0..<8).reversed() { for c in 0..<3 { mirrored.append(plain[(y * 8 + x) * 3 + c]) } } }
   var rng = SplitMix64(seed: 1)
@@ -109,5 +109,7 @@ import Testing
   let batch = ImageDataset(images: [image]).batch(count: 1, crop: 16, using: &rng)
   // The crop is the whole image, so a flip only reorders the values.
   #expect(batch.scalars.sorted() == image.tensor(paddedToMultipleOf: 1).scalars.sorted())
-  #expect((0...255).map { sampleValue(UInt8($0)) } == (0...255).map { Float($0) * (1 / 255) - 0.5 })
+  let values: [Float] = (0...255).map { sampleValue(UInt8($0)) }
+  let formula: [Float] = (0...255).map { (byte: Int) -> Float in Float(byte) * (1 / 255) - 0.5 }
+  #expect(values == formula)
 }
