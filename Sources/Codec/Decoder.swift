@@ -17,16 +17,12 @@ public final class Decoder: Layer {
       block.nameParameters("block\(i)")
       return block
     }
-    var convs: [ConvTranspose2d] = []
-    let layers = c.downsamplingLayers
-    for layer in 0..<layers {
-      let input = layer == layers - 1 && layers > 1 ? c.width / 2 : c.width
-      let output = layer == layers - 1 ? 3 : (layer == layers - 2 ? c.width / 2 : c.width)
-      convs.append(
-        ConvTranspose2d(inChannels: input, outChannels: output, kernelSize: 4, stride: 2, padding: 1, using: &rng))
-      convs.last!.nameParameters("up\(layer)")
+    upsampling = c.upsamplingChannels.enumerated().map { layer, channels in
+      let conv = ConvTranspose2d(
+        inChannels: channels.input, outChannels: channels.output, kernelSize: 4, stride: 2, padding: 1, using: &rng)
+      conv.nameParameters("up\(layer)")
+      return conv
     }
-    upsampling = convs
     nameParameters("decoder")
   }
 

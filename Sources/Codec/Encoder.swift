@@ -11,16 +11,15 @@ public final class Encoder: Layer {
   public let projection: Conv2d
 
   public init(_ c: ModelConfiguration, using rng: inout some RandomNumberGenerator) {
-    var channels = 3
-    var convs: [Conv2d] = []
-    for layer in 0..<c.downsamplingLayers {
-      let out = layer == 0 ? c.width / 2 : c.width
-      convs.append(Conv2d(inChannels: channels, outChannels: out, kernelSize: 4, stride: 2, padding: 1, using: &rng))
-      convs.last!.nameParameters("down\(layer)")
-      channels = out
+    downsampling = c.downsamplingChannels.enumerated().map { layer, channels in
+      let conv = Conv2d(
+        inChannels: channels.input, outChannels: channels.output, kernelSize: 4, stride: 2, padding: 1, using: &rng)
+      conv.nameParameters("down\(layer)")
+      return conv
     }
-    downsampling = convs
-    trunk = Conv2d(inChannels: channels, outChannels: c.width, kernelSize: 3, padding: 1, using: &rng)
+    trunk = Conv2d(
+      inChannels: c.downsamplingChannels.last?.output ?? 3, outChannels: c.width, kernelSize: 3, padding: 1, using: &rng
+    )
     trunk.nameParameters("trunk")
     blocks = (0..<c.residualBlocks).map { i in
       let block = ResidualBlock(channels: c.width, hidden: c.residualHidden, using: &rng)

@@ -11,24 +11,21 @@ public struct ForwardWork: Sendable {
 
 extension ModelConfiguration {
   public func forwardWork(height: Int, width imageWidth: Int, batch: Int = 1) -> ForwardWork {
-    var (h, w, c) = (height, imageWidth, 3)
+    var (h, w) = (height, imageWidth)
     var encoder = 0
-    for layer in 0..<downsamplingLayers {
-      let out = layer == 0 ? width / 2 : width
+    for channels in downsamplingChannels {
       (h, w) = (h / 2, w / 2)
-      encoder += h * w * out * c * 16
-      c = out
+      encoder += h * w * channels.output * channels.input * 16
     }
+    let c = downsamplingChannels.last?.output ?? 3
     let pixels = h * w
     let residual = residualBlocks * pixels * (width * residualHidden * 9 + residualHidden * width)
     encoder += pixels * width * c * 9 + residual + pixels * latentDimension * width
     let quantizer = pixels * codebookSize * latentDimension * stages
     var decoder = pixels * width * latentDimension * 9 + residual
-    c = width
-    for layer in 0..<downsamplingLayers {
-      let out = layer == downsamplingLayers - 1 ? 3 : (layer == downsamplingLayers - 2 ? width / 2 : width)
-      decoder += h * w * c * out * 16
-      (h, w, c) = (h * 2, w * 2, out)
+    for channels in upsamplingChannels {
+      decoder += h * w * channels.input * channels.output * 16
+      (h, w) = (h * 2, w * 2)
     }
     return ForwardWork(encoder: batch * encoder, quantizer: batch * quantizer, decoder: batch * decoder)
   }
@@ -39,23 +36,13 @@ extension ModelConfiguration {
   /// and every codebook. Computed from the sizes alone, so `ModelFile.parse` can refuse a small file that claims a
   /// huge architecture before it allocates one (a `.vqm` of a few kilobytes could otherwise ask for gigabytes).
   public func storedScalarCount(estimator: Estimator) -> Int {
-    let layers = downsamplingLayers
     func conv(_ k: Int, _ input: Int, _ output: Int) -> Int { k * k * input * output + output }
     let residual = residualBlocks * (conv(3, width, residualHidden) + conv(1, residualHidden, width))
-    var encoder = 0
-    var channels = 3
-    for layer in 0..<layers {
-      let out = layer == 0 ? width / 2 : width
-      encoder += conv(4, channels, out)
-      channels = out
-    }
-    encoder += conv(3, channels, width) + residual + conv(1, width, latentDimension)
-    var decoder = conv(3, latentDimension, width) + residual
-    for layer in 0..<layers {
-      let input = layer == layers - 1 && layers > 1 ? width / 2 : width
-      let output = layer == layers - 1 ? 3 : (layer == layers - 2 ? width / 2 : width)
-      decoder += conv(4, input, output)
-    }
+    let down = downsamplingChannels.reduce(0) { $0 + conv(4, $1.input, $1.output) }
+    let encoder =
+      down + conv(3, downsamplingChannels.last?.output ?? 3, width) + residual + conv(1, width, latentDimension)
+    let up = upsamplingChannels.reduce(0) { $0 + conv(4, $1.input, $1.output) }
+    let decoder = conv(3, latentDimension, width) + residual + up
     let codebooks =
       estimator == .straightThrough ? stages * codebookSize * latentDimension : codebookSize * latentDimension
     let projection = estimator == .straightThrough ? 0 : conv(1, latentDimension, codebookSize)

@@ -26,6 +26,28 @@ public struct ModelConfiguration: Equatable, Sendable {
   /// Number of stride-2 stages: log2(f).
   public var downsamplingLayers: Int { downsampling.trailingZeroBitCount }
 
+  /// Input and output channels of one stride-2 layer.
+  public struct Channels: Equatable, Sendable {
+    public let input: Int, output: Int
+    public init(input: Int, output: Int) { (self.input, self.output) = (input, output) }
+  }
+
+  /// The one width rule, for the encoder's stride-2 convolutions, first to last: 3 → width/2 → width → … → width.
+  /// Everything that needs the widths (the layers, the FLOP count, the size check of model files) reads them here.
+  public var downsamplingChannels: [Channels] {
+    (0..<downsamplingLayers).map { layer in
+      Channels(input: layer == 0 ? 3 : (layer == 1 ? width / 2 : width), output: layer == 0 ? width / 2 : width)
+    }
+  }
+
+  /// The decoder's stride-2 transposed convolutions: the encoder's mirrored (… → width → width/2 → 3), starting
+  /// from the trunk's width.
+  public var upsamplingChannels: [Channels] {
+    var mirrored = downsamplingChannels.reversed().map { Channels(input: $0.output, output: $0.input) }
+    if !mirrored.isEmpty { mirrored[0] = Channels(input: width, output: mirrored[0].output) }
+    return mirrored
+  }
+
   /// Checks the ranges a model file may hold, so a corrupt file cannot ask for absurd layers.
   public func validate() throws(CodecError) {
     guard [2, 4, 8, 16].contains(downsampling) else {

@@ -48,3 +48,19 @@ func storedScalarCountMatchesTheModel(configuration: ModelConfiguration, estimat
   c.codebookSize = 1
   #expect(throws: CodecError.invalidModel("codebook size 1 out of range")) { try c.validate() }
 }
+
+/// The width rule in one place: the layers built are exactly the ones the plan lists, at every downsampling factor.
+@Test(arguments: [2, 4, 8, 16])
+func layersFollowTheChannelPlan(_ f: Int) {
+  var c = ModelConfiguration.presets["tiny"]!
+  c.downsampling = f
+  var rng = SplitMix64(seed: 1)
+  let encoder = Encoder(c, using: &rng)
+  let decoder = Decoder(c, using: &rng)
+  let built = encoder.downsampling.map {
+    ModelConfiguration.Channels(input: $0.weight.shape[2], output: $0.weight.shape[3])
+  }
+  #expect(built == c.downsamplingChannels)
+  #expect(decoder.upsampling.count == c.upsamplingChannels.count)
+  #expect(c.upsamplingChannels.first?.input == c.width && c.upsamplingChannels.last?.output == 3)
+}
