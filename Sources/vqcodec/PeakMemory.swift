@@ -1,7 +1,7 @@
 import Foundation
 
 /// The process's peak resident memory (VmHWM in /proc/self/status), as encode and decode report it: on huge images
-/// it is the figure that matters. Nil where the kernel does not say.
+/// it is the figure that matters. "peak memory unknown" where the kernel does not say.
 func peakMemoryText() -> String {
   guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
     let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),

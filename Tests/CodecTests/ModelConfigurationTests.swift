@@ -49,18 +49,23 @@ func storedScalarCountMatchesTheModel(configuration: ModelConfiguration, estimat
   #expect(throws: CodecError.invalidModel("codebook size 1 out of range")) { try c.validate() }
 }
 
-/// The width rule in one place: the layers built are exactly the ones the plan lists, at every downsampling factor.
-@Test(arguments: [2, 4, 8, 16])
-func layersFollowTheChannelPlan(_ f: Int) {
+/// The width rule, written out by hand for width 16: the encoder 3 → 8 → 16 → …, the decoder its mirror from the
+/// trunk's width; and the layers built are the ones the plan lists.
+@Test(arguments: [
+  (2, [(3, 8)], [(16, 3)]),
+  (4, [(3, 8), (8, 16)], [(16, 8), (8, 3)]),
+  (8, [(3, 8), (8, 16), (16, 16)], [(16, 16), (16, 8), (8, 3)]),
+  (16, [(3, 8), (8, 16), (16, 16), (16, 16)], [(16, 16), (16, 16), (16, 8), (8, 3)]),
+])
+func layersFollowTheChannelPlan(_ f: Int, down: [(Int, Int)], up: [(Int, Int)]) {
   var c = ModelConfiguration.presets["tiny"]!
   c.downsampling = f
+  #expect(c.downsamplingChannels == down.map { ModelConfiguration.Channels(input: $0.0, output: $0.1) })
+  #expect(c.upsamplingChannels == up.map { ModelConfiguration.Channels(input: $0.0, output: $0.1) })
   var rng = SplitMix64(seed: 1)
   let encoder = Encoder(c, using: &rng)
   let decoder = Decoder(c, using: &rng)
-  let built = encoder.downsampling.map {
-    ModelConfiguration.Channels(input: $0.weight.shape[2], output: $0.weight.shape[3])
-  }
-  #expect(built == c.downsamplingChannels)
-  #expect(decoder.upsampling.count == c.upsamplingChannels.count)
-  #expect(c.upsamplingChannels.first?.input == c.width && c.upsamplingChannels.last?.output == 3)
+  // Weights are [k, k, in, out] for convolutions and [k, k, out, in] for transposed ones.
+  #expect(encoder.downsampling.map { [$0.weight.shape[2], $0.weight.shape[3]] } == down.map { [$0.0, $0.1] })
+  #expect(decoder.upsampling.map { [$0.weight.shape[3], $0.weight.shape[2]] } == up.map { [$0.0, $0.1] })
 }

@@ -19,9 +19,9 @@ func seedsRunThroughTheirTarget(_ target: FuzzTarget) throws {
 }
 
 /// The seeds are valid files (so mutations start inside the format, past its checksums), and each one, cut short
-/// or with a byte flipped, still only throws.
+/// or with a byte flipped, throws or succeeds without trapping (a trap would end the test run).
 @Test(arguments: FuzzTarget.allCases)
-func seedsAreValidAndTheirDamageIsRefused(_ target: FuzzTarget) throws {
+func seedsAreValidAndTheirDamageOnlyThrows(_ target: FuzzTarget) throws {
   for seed in try seeds(target) {
     #expect(target.accepts(seed.bytes), "\(target) seed \(seed.name) is refused")
     for cut in [0, 1, seed.bytes.count / 2, seed.bytes.count - 1] { target.run(Array(seed.bytes.prefix(cut))) }

@@ -43,10 +43,10 @@ import Testing
   }
 }
 
-@Test func failedRenameRemovesTemporaryAndKeepsDestination() throws {
+@Test func aFolderAtTheDestinationIsRefusedAndKept() throws {
   let folder = try TemporaryFolder()
   defer { folder.remove() }
-  // rename(2) of a file over a non-empty directory fails after the data is written.
+  // Refused before a temporary file is made (rename(2) over a non-empty folder would fail only after the writing).
   let destination = folder.file("taken")
   try FileManager.default.createDirectory(atPath: destination, withIntermediateDirectories: false)
   _ = try folder.write([9], named: "taken/inside")

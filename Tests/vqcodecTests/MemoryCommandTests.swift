@@ -47,7 +47,7 @@ private struct MemoryFixture {
 @Test func decodingHoldsOneBandNotTheImage() throws {
   let fixture = try MemoryFixture()
   defer { fixture.folder.remove() }
-  _ = try fixture.extraPeak("encode", input: { $0 + ".png" }, output: { $0 + ".vq" })
+  _ = try fixture.extraPeak("encode", input: { $0 + ".png" }, output: { $0 + ".vq" })  // the .vq files to decode
   let extra = try fixture.extraPeak("decode", input: { $0 + ".vq" }, output: { $0 + "-decoded.png" })
   #expect(extra < fixture.pixelBytes / 2, "9.2 MB more pixels took \(extra >> 20) MB more memory")
 }

@@ -1,5 +1,3 @@
-import Codec
-
 /// One point of a rate-distortion curve: mean bits per pixel against mean quality.
 public struct CurvePoint: Equatable, Sendable {
   public let bitsPerPixel: Double

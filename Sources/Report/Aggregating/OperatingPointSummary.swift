@@ -1,5 +1,3 @@
-import Codec
-
 /// One operating point over the whole set: every value is the mean of the per-image values (CompressAI's
 /// convention), never a value computed from pooled bytes or pooled errors.
 public struct OperatingPointSummary: Equatable, Sendable {

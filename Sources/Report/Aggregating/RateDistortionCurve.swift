@@ -1,5 +1,3 @@
-import Codec
-
 /// A named rate-distortion curve: ours per model, JPEG at matched rate, or one read with `--compare`.
 public struct RateDistortionCurve: Equatable, Sendable {
   public let name: String

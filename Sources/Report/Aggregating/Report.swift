@@ -1,5 +1,3 @@
-import Codec
-
 /// A finished report: every per-image measurement, the per-operating-point means, and codebook usage.
 public struct Report: Sendable {
   /// CompressAI's `name` and `description` fields.

@@ -1,4 +1,3 @@
-import Codec
 import Imaging
 
 /// The pictures behind one measurement: our decoding and the JPEG at the same rate, for the HTML page.

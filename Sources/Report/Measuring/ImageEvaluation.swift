@@ -1,5 +1,3 @@
-import Codec
-
 /// What evaluating one image yields: a measurement and a picture comparison per operating point.
 public struct ImageEvaluation: Sendable {
   public let image: ReportImage

@@ -1,5 +1,3 @@
-import Codec
-
 /// Everything measured for one image at one operating point: one row of the per-image table and of the CSV.
 public struct ImageMeasurement: Equatable, Sendable {
   public let imageName: String

@@ -1,4 +1,3 @@
-import Codec
 import Imaging
 
 /// Finds, for one image, the JPEG quality whose whole-file bits per pixel is closest to a target. JPEG's size grows

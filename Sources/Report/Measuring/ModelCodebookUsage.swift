@@ -1,4 +1,3 @@
-import Codec
 import Glibc
 import Quantizers
 

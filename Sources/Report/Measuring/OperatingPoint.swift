@@ -1,5 +1,3 @@
-import Codec
-
 /// One setting the report measures: a model (by its name in the report) decoding a number of residual stages.
 public struct OperatingPoint: Hashable, Sendable {
   public let modelName: String

@@ -1,4 +1,3 @@
-import Codec
 import Imaging
 
 /// A source image as the report sees it: its name in tables, its pixels and the size of the file it came from.

@@ -1,5 +1,3 @@
-import Codec
-
 /// Which residual stage counts to measure for each model: every prefix `1...S`, or a list.
 public enum StageSelection: Equatable, Sendable {
   case all

@@ -1,5 +1,3 @@
-import Codec
-
 /// RFC 4648 base64 with padding, for `data:` URIs.
 enum Base64 {
   private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)

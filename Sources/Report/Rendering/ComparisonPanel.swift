@@ -1,5 +1,3 @@
-import Codec
-
 /// One operating point of one image on the HTML page: the zoomed crops of our decoding and of the JPEG at the
 /// same rate, and their error heat maps, as encoded PNG files.
 struct ComparisonPanel {

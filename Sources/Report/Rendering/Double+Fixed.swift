@@ -1,5 +1,3 @@
-import Codec
-
 extension Double {
   /// The value rounded to `decimals` places, like C's `%.Nf` (this module does without Foundation);
   /// `inf`, `-inf` and `nan` for non-finite values.

@@ -1,4 +1,3 @@
-import Codec
 import Imaging
 
 /// A picture of where a decoding differs from the original: per pixel the mean absolute error over R, G, B,

@@ -1,5 +1,3 @@
-import Codec
-
 /// Text made safe inside HTML and SVG elements and attribute values.
 func escapeHTML(_ text: String) -> String {
   var out = ""

@@ -1,4 +1,3 @@
-import Codec
 import Imaging
 
 /// The pictures of one image for the HTML page, encoded while the decodings are in memory so that only a few

@@ -1,5 +1,3 @@
-import Codec
-
 /// A JSON document built in code and printed with stable key order. Non-finite numbers print as `null`.
 enum JSONValue {
   case null

@@ -1,4 +1,3 @@
-import Codec
 import Imaging
 
 extension RGBImage {

@@ -1,5 +1,3 @@
-import Codec
-
 /// A rate-distortion chart as SVG inlined in HTML (so without a namespace URL): quality against bits per pixel, one polyline with markers per series,
 /// axes with ticks at round values, and a legend.
 struct RateDistortionChart {

@@ -1,5 +1,3 @@
-import Codec
-
 /// The CSV rendering (RFC 4180): a header, then one row per image and operating point. Empty cells stand for
 /// values that do not exist (MS-SSIM of a small image).
 public enum ReportCSV {

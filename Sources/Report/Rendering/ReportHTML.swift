@@ -1,5 +1,3 @@
-import Codec
-
 /// The HTML rendering: one self-contained page (no network: styles inline, charts as inline SVG, pictures as
 /// `data:` URIs) with the rate-distortion charts, the summary and usage tables, the per-image table, and per
 /// image the original, our decoding and the JPEG at the same rate side by side with error heat maps.

@@ -1,5 +1,3 @@
-import Codec
-
 /// The terminal rendering: per-image rows, the per-operating-point means, and codebook usage.
 public enum ReportTable {
   public static func render(_ report: Report) -> String {

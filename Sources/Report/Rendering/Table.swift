@@ -1,5 +1,3 @@
-import Codec
-
 /// A table of text cells, rendered for the terminal (first column left-aligned, the others right-aligned, columns
 /// padded) or as an HTML `<table>`.
 struct Table {
