@@ -23,42 +23,50 @@ let package = Package(
     .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
 
     // MARK: - Layers
+    .target(name: "Serialization", dependencies: ["CZlib"]),
     .target(name: "Tensors", dependencies: ["CEngine", .product(name: "Numerics", package: "swift-numerics")]),
-    .target(name: "Layers", dependencies: ["Tensors", "CZlib"]),
+    .target(name: "Layers", dependencies: ["Tensors", "Serialization"]),
     .target(name: "Quantizers", dependencies: ["Tensors", "Layers"]),
-    .target(name: "Bitstream", dependencies: ["CZlib"]),
+    .target(name: "Bitstream", dependencies: ["Serialization"]),
     .target(name: "Imaging", dependencies: ["CPNG", "CJPEG"]),
-    .target(name: "Codec", dependencies: ["Tensors", "Layers", "Quantizers", "Bitstream", "Imaging"]),
+    .target(name: "Codec", dependencies: ["Tensors", "Layers", "Quantizers", "Bitstream", "Imaging", "Serialization"]),
     // A target in Samples/ rather than Sources/: SwiftPM takes resources only from inside their target's folder, and
     // the shipped model belongs in Samples/ beside the sample images.
     .target(
       name: "DefaultModel", path: "Samples", exclude: ["Images"], sources: ["DefaultModel.swift"],
       resources: [.copy("default.vqm")]),
     // The report measures codecs through Codec's public API only.
-    .target(name: "Report", dependencies: ["Codec", "Imaging", "Bitstream", "Quantizers"]),
-    .target(name: "Training", dependencies: ["Bitstream", "Codec", "Imaging", "Quantizers"]),
+    .target(name: "Report", dependencies: ["Codec", "Imaging", "Bitstream", "Quantizers", "Serialization"]),
+    .target(name: "Training", dependencies: ["Bitstream", "Codec", "Imaging", "Quantizers", "Serialization"]),
+    // Measurements for developers and papers, not for users' files: the bench-f4 timings and gradient variance.
+    .target(
+      name: "ResearchTools", dependencies: ["Codec", "Layers", "Quantizers", "Serialization", "Tensors", "Training"]),
 
     // MARK: - Executable
     .executableTarget(
       name: "vqcodec",
       dependencies: [
-        "Codec", "Report", "Training", "DefaultModel",
+        "Codec", "Report", "ResearchTools", "Training", "DefaultModel", "Serialization",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
     // MARK: - Tests
-    .target(name: "FuzzTargets", dependencies: ["Bitstream", "Codec", "Imaging", "Layers", "Tensors", "Training"]),
+    .target(
+      name: "FuzzTargets",
+      dependencies: ["Bitstream", "Codec", "Imaging", "Layers", "Serialization", "Tensors", "Training"]),
     .target(name: "TestSupport", dependencies: ["Tensors"], path: "Sources/TestSupport"),
+    .testTarget(name: "SerializationTests", dependencies: ["Serialization"]),
     .testTarget(name: "TensorsTests", dependencies: ["Tensors", "CEngine", "TestSupport"]),
-    .testTarget(name: "LayersTests", dependencies: ["Layers", "TestSupport"]),
+    .testTarget(name: "LayersTests", dependencies: ["Layers", "Serialization", "TestSupport"]),
     .testTarget(name: "QuantizersTests", dependencies: ["Quantizers", "TestSupport"]),
-    .testTarget(name: "BitstreamTests", dependencies: ["Bitstream"]),
+    .testTarget(name: "BitstreamTests", dependencies: ["Bitstream", "Serialization"]),
     .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
     .testTarget(
-      name: "CodecTests", dependencies: ["Codec", "TestSupport", "DefaultModel", "Layers"],
+      name: "CodecTests", dependencies: ["Codec", "TestSupport", "DefaultModel", "Layers", "Serialization"],
       exclude: ["Fixtures/Golden/regenerate.sh"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "ReportTests", dependencies: ["Report", "Codec", "Imaging"]),
+    .testTarget(name: "ReportTests", dependencies: ["Report", "Serialization", "Codec", "Imaging"]),
     .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
+    .testTarget(name: "ResearchToolsTests", dependencies: ["ResearchTools", "Training"]),
     .testTarget(name: "vqcodecTests", dependencies: ["Codec", "Imaging", "DefaultModel", "TestSupport"]),
     .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets"], resources: [.copy("Corpus")]),
   ],

@@ -1,3 +1,5 @@
+import Serialization
+
 /// A `.vq` file: one image's index grids and what is needed to decode them (FORMAT.md §3).
 ///
 /// Stored fields follow the table order of FORMAT.md §3; the latent grid size is stored in the file
@@ -85,42 +87,42 @@ public struct VQContainer: Equatable, Sendable {
     var reader = ByteReader(bytes)
     let magic = try reader.readBytes(4, field: "magic")
     guard magic == Self.magic else { throw .wrongMagic(found: magic) }
-    let version = try reader.readUInt16(field: "version")
+    let version = try reader.read(UInt16.self, field: "version")
     guard version == Self.formatVersion else { throw .unsupportedVersion(found: version) }
     let fingerprint = try reader.readBytes(16, field: "modelFingerprint")
 
-    let width = Int(try reader.readUInt16(field: "width"))
+    let width = Int(try reader.read(UInt16.self, field: "width"))
     guard width >= 1 else { throw .fieldOutOfRange(field: "width", offset: 22, value: width, valid: "1...65535") }
-    let height = Int(try reader.readUInt16(field: "height"))
+    let height = Int(try reader.read(UInt16.self, field: "height"))
     guard height >= 1 else { throw .fieldOutOfRange(field: "height", offset: 24, value: height, valid: "1...65535") }
     guard width * height <= maxPixelCount else {
       throw .fieldOutOfRange(field: "height", offset: 24, value: height, valid: "width × height ≤ 2^28")
     }
-    let channels = Int(try reader.readUInt8(field: "channels"))
+    let channels = Int(try reader.read(UInt8.self, field: "channels"))
     guard channelCounts.contains(channels) else {
       throw .fieldOutOfRange(field: "channels", offset: 26, value: channels, valid: "1, 3 or 4")
     }
-    let factor = Int(try reader.readUInt8(field: "downsamplingFactor"))
+    let factor = Int(try reader.read(UInt8.self, field: "downsamplingFactor"))
     guard downsamplingFactors.contains(factor) else {
       throw .fieldOutOfRange(field: "downsamplingFactor", offset: 27, value: factor, valid: "1...64")
     }
-    let latentWidth = Int(try reader.readUInt16(field: "latentWidth"))
+    let latentWidth = Int(try reader.read(UInt16.self, field: "latentWidth"))
     let expectedWidth = (width + factor - 1) / factor
     guard latentWidth == expectedWidth else {
       throw .fieldOutOfRange(
         field: "latentWidth", offset: 28, value: latentWidth, valid: "ceil(width / f) = \(expectedWidth)")
     }
-    let latentHeight = Int(try reader.readUInt16(field: "latentHeight"))
+    let latentHeight = Int(try reader.read(UInt16.self, field: "latentHeight"))
     let expectedHeight = (height + factor - 1) / factor
     guard latentHeight == expectedHeight else {
       throw .fieldOutOfRange(
         field: "latentHeight", offset: 30, value: latentHeight, valid: "ceil(height / f) = \(expectedHeight)")
     }
-    let codebookSize = Int(try reader.readUInt32(field: "codebookSize"))
+    let codebookSize = Int(try reader.read(UInt32.self, field: "codebookSize"))
     guard codebookSizes.contains(codebookSize) else {
       throw .fieldOutOfRange(field: "codebookSize", offset: 32, value: codebookSize, valid: "2...65536")
     }
-    let stageCount = Int(try reader.readUInt8(field: "stageCount"))
+    let stageCount = Int(try reader.read(UInt8.self, field: "stageCount"))
     guard stageCounts.contains(stageCount) else {
       throw .fieldOutOfRange(field: "stageCount", offset: 36, value: stageCount, valid: "1...16")
     }
@@ -133,9 +135,9 @@ public struct VQContainer: Equatable, Sendable {
     var table: [(coder: CoderID, length: UInt32)] = []
     for stage in 0..<stageCount {
       let idOffset = reader.offset
-      let id = try reader.readUInt8(field: "coderID of stage \(stage)")
+      let id = try reader.read(UInt8.self, field: "coderID of stage \(stage)")
       guard let coder = CoderID(rawValue: id) else { throw .unknownCoder(stage: stage, offset: idOffset, id: id) }
-      let length = try reader.readUInt32(field: "payloadLength of stage \(stage)")
+      let length = try reader.read(UInt32.self, field: "payloadLength of stage \(stage)")
       table.append((coder, length))
     }
     var payloadStart = reader.offset

@@ -1,4 +1,5 @@
 import Layers
+import Serialization
 import Tensors
 
 /// The `.vqm` model file (Docs/FORMAT.md §9): architecture, estimator, training notes, the entropy coder's
@@ -13,23 +14,23 @@ public enum ModelFile {
   public static func serialize(_ model: VQModel, notes: String = "") -> [UInt8] {
     let c = model.configuration
     var out = magic
-    out.appendLE(version)
+    out.appendLittleEndian(version)
     out.append(model.estimator.rawValue)
     out.append(0)
     for v in [c.downsampling, c.width, c.residualBlocks, c.residualHidden, c.latentDimension] {
-      out.appendLE(UInt16(v))
+      out.appendLittleEndian(UInt16(v))
     }
-    out.appendLE(UInt32(c.codebookSize))
-    out.appendLE(UInt16(c.stages))
+    out.appendLittleEndian(UInt32(c.codebookSize))
+    out.appendLittleEndian(UInt16(c.stages))
     let noteBytes = Array(notes.utf8.prefix(maxMetadataBytes))
-    out.appendLE(UInt32(noteBytes.count))
+    out.appendLittleEndian(UInt32(noteBytes.count))
     out += noteBytes
-    out.appendLE(UInt32(model.indexPrior.count))
-    for stage in model.indexPrior { for count in stage { out.appendLE(count) } }
+    out.appendLittleEndian(UInt32(model.indexPrior.count))
+    for stage in model.indexPrior { for count in stage { out.appendLittleEndian(count) } }
     let archive = ParameterArchive(parameters: model.storedTensors).serialize()
-    out.appendLE(UInt64(archive.count))
+    out.appendLittleEndian(UInt64(archive.count))
     out += archive
-    out.appendLE(crc32Checksum(out[...]))
+    out.appendLittleEndian(CRC32.checksum(out))
     return out
   }
 
@@ -38,10 +39,10 @@ public enum ModelFile {
     guard bytes.count >= 40 else { throw .invalidModel("file too short to be a model (\(bytes.count) bytes)") }
     guard Array(bytes.prefix(4)) == magic else { throw .invalidModel("not a vqcodec model (bad magic)") }
     let stored = bytes.suffix(4).enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * $1.offset) }
-    guard stored == crc32Checksum(bytes.dropLast(4)) else {
+    guard stored == CRC32.checksum(bytes.dropLast(4)) else {
       throw .invalidModel("checksum mismatch: the model file is corrupt")
     }
-    var r = FieldReader(bytes.dropLast(4))
+    var r = ModelFieldReader(reader: ByteReader(bytes.dropLast(4)))
     _ = try r.bytes(4)
     let version = UInt16(try r.uint(2))
     guard version == ModelFile.version else {
@@ -99,31 +100,22 @@ public enum ModelFile {
     for basis: UInt64 in [0xCBF2_9CE4_8422_2325, 0x6C62_272E_07BB_0142] {
       var h = basis
       for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-      out.appendLE(h)
+      out.appendLittleEndian(h)
     }
     return out
   }
 }
 
-/// Little-endian fields from untrusted bytes; reading past the end throws.
-struct FieldReader {
-  private var bytes: ArraySlice<UInt8>
-  init(_ bytes: ArraySlice<UInt8>) { self.bytes = bytes }
-  var remaining: Int { bytes.count }
+/// The model file's fields: a file that ends inside one is `invalidModel`.
+private struct ModelFieldReader {
+  var reader: ByteReader
+  var remaining: Int { reader.remainingCount }
 
   mutating func bytes(_ count: Int) throws(CodecError) -> [UInt8] {
-    guard count >= 0, count <= bytes.count else { throw .invalidModel("the model file is truncated") }
-    defer { bytes = bytes.dropFirst(count) }
-    return Array(bytes.prefix(count))
+    do { return try reader.readBytes(count) } catch { throw .invalidModel("the model file is truncated") }
   }
 
   mutating func uint(_ size: Int) throws(CodecError) -> UInt64 {
     try bytes(size).enumerated().reduce(0) { $0 | UInt64($1.element) << (8 * $1.offset) }
-  }
-}
-
-extension Array where Element == UInt8 {
-  mutating func appendLE<T: FixedWidthInteger>(_ value: T) {
-    for shift in stride(from: 0, to: T.bitWidth, by: 8) { append(UInt8(truncatingIfNeeded: value >> shift)) }
   }
 }

@@ -2,6 +2,7 @@ import Bitstream
 import Codec
 import Imaging
 import Layers
+import Serialization
 import Tensors
 import Training
 
@@ -66,7 +67,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     body(bytes)
     guard bytes.count >= 4 else { return }
     let content = bytes.dropLast(4)
-    let crc = crc32Checksum(content)
+    let crc = CRC32.checksum(content)
     body(Array(content) + [0, 8, 16, 24].map { UInt8(truncatingIfNeeded: crc >> $0) })
   }
 
@@ -95,7 +96,7 @@ enum PNGChunks {
       let length = out[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
       let end = offset + 8 + length
       guard length <= out.count, end + 4 <= out.count else { break }
-      let crc = crc32Checksum(out[(offset + 4)..<end])
+      let crc = CRC32.checksum(out[(offset + 4)..<end])
       for i in 0..<4 { out[end + i] = UInt8(truncatingIfNeeded: crc >> (24 - 8 * i)) }
       offset = end + 4
     }

@@ -1,4 +1,4 @@
-import CZlib
+import Serialization
 import Tensors
 
 /// Named tensors in a checksummed little-endian byte layout (Docs/FORMAT.md, "Parameter archive"):
@@ -32,10 +32,9 @@ public struct ParameterArchive: Equatable {
       out += utf8
       out.append(UInt8(tensor.shape.count))
       for d in tensor.shape { out.appendLittleEndian(UInt32(d)) }
-      out.reserveCapacity(out.count + 4 * tensor.count)
-      for v in tensor.scalars { out.appendLittleEndian(v.bitPattern) }
+      out.appendLittleEndian(tensor.scalars)
     }
-    out.appendLittleEndian(crc32Checksum(out[...]))
+    out.appendLittleEndian(CRC32.checksum(out))
     return out
   }
 
@@ -44,44 +43,50 @@ public struct ParameterArchive: Equatable {
     guard bytes.count >= 14 else { throw .truncated }
     guard Array(bytes.prefix(4)) == magic else { throw .badMagic }
     let body = bytes.dropLast(4)
-    var crcReader = LittleEndianReader(bytes.suffix(4))
-    guard try crcReader.read(UInt32.self) == crc32Checksum(body) else { throw .checksumMismatch }
-    var reader = LittleEndianReader(body.dropFirst(4))
-    let version = try reader.read(UInt16.self)
+    var crcReader = ByteReader(bytes.suffix(4))
+    guard try read(UInt32.self, from: &crcReader) == CRC32.checksum(body) else { throw .checksumMismatch }
+    var reader = ByteReader(body.dropFirst(4))
+    let version = try read(UInt16.self, from: &reader)
     guard version == ParameterArchive.version else { throw .unsupportedVersion(version) }
-    let count = Int(try reader.read(UInt32.self))
-    guard count <= reader.remaining / 3 else { throw .corrupt("tensor count \(count) exceeds the file size") }
+    let count = Int(try read(UInt32.self, from: &reader))
+    guard count <= reader.remainingCount / 3 else { throw .corrupt("tensor count \(count) exceeds the file size") }
     var entries: [(String, Tensor)] = []
     for _ in 0..<count {
-      let nameLength = Int(try reader.read(UInt16.self))
-      let name = String(decoding: try reader.readBytes(nameLength), as: UTF8.self)
-      let rank = Int(try reader.read(UInt8.self))
+      let nameLength = Int(try read(UInt16.self, from: &reader))
+      let name = String(
+        decoding: try mapEnd { () throws(ByteReader.EndOfBytes) in try reader.readBytes(nameLength) }, as: UTF8.self)
+      let rank = Int(try read(UInt8.self, from: &reader))
       guard rank <= 8 else { throw .corrupt("tensor \(name) has rank \(rank)") }
       var shape: [Int] = []
       var total = 1
       var overflowed = false  // sticky: a later zero dimension must not hide it (the shape's product would trap)
       for _ in 0..<rank {
-        let d = Int(try reader.read(UInt32.self))
+        let d = Int(try read(UInt32.self, from: &reader))
         let (product, overflow) = total.multipliedReportingOverflow(by: d)
         (total, overflowed) = (product, overflowed || overflow)
         shape.append(d)
       }
-      guard !overflowed, total <= reader.remaining / 4 else {
+      guard !overflowed, total <= reader.remainingCount / 4 else {
         throw .corrupt("tensor \(name) of shape \(shape) exceeds the file size")
       }
-      let raw = try reader.readBytes(4 * total)
-      var scalars = [Float](repeating: 0, count: total)
-      raw.withUnsafeBufferPointer { r in
-        for i in 0..<total {
-          let b = 4 * i
-          scalars[i] = Float(
-            bitPattern: UInt32(r[b]) | UInt32(r[b + 1]) << 8 | UInt32(r[b + 2]) << 16 | UInt32(r[b + 3]) << 24)
-        }
-      }
+      let scalars = try mapEnd { () throws(ByteReader.EndOfBytes) in try reader.readFloats(total) }
       entries.append((name, Tensor(shape: shape, scalars: scalars)))
     }
-    guard reader.remaining == 0 else { throw .corrupt("\(reader.remaining) unexpected bytes after the last tensor") }
+    guard reader.remainingCount == 0 else {
+      throw .corrupt("\(reader.remainingCount) unexpected bytes after the last tensor")
+    }
     return ParameterArchive(entries: entries)
+  }
+
+  private static func read<T: FixedWidthInteger & UnsignedInteger>(
+    _ type: T.Type, from reader: inout ByteReader
+  ) throws(ArchiveError) -> T {
+    try mapEnd { () throws(ByteReader.EndOfBytes) in try reader.read(type) }
+  }
+
+  /// An archive that ends early is `.truncated`, wherever it ends.
+  private static func mapEnd<T>(_ read: () throws(ByteReader.EndOfBytes) -> T) throws(ArchiveError) -> T {
+    do { return try read() } catch { throw .truncated }
   }
 
   /// Copies the archive's tensors into `parameters`, matched by name; every parameter must be present with its shape.
@@ -116,38 +121,5 @@ public enum ArchiveError: Error, Equatable, CustomStringConvertible {
     case .shapeMismatch(let name, let expected, let found):
       "tensor \(name) has shape \(found), the model expects \(expected)"
     }
-  }
-}
-
-/// zlib's CRC-32 of a byte range.
-public func crc32Checksum(_ bytes: ArraySlice<UInt8>) -> UInt32 {
-  bytes.withUnsafeBufferPointer { UInt32(crc32(0, $0.baseAddress, UInt32($0.count))) }
-}
-
-extension Array where Element == UInt8 {
-  mutating func appendLittleEndian<T: FixedWidthInteger>(_ value: T) {
-    Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
-  }
-}
-
-/// Reads little-endian integers from a byte slice, throwing instead of reading past the end.
-struct LittleEndianReader {
-  private var bytes: ArraySlice<UInt8>
-  init(_ bytes: ArraySlice<UInt8>) { self.bytes = bytes }
-  var remaining: Int { bytes.count }
-
-  mutating func read<T: FixedWidthInteger>(_: T.Type) throws(ArchiveError) -> T {
-    let size = MemoryLayout<T>.size
-    guard bytes.count >= size else { throw .truncated }
-    var value: T = 0
-    for (i, b) in bytes.prefix(size).enumerated() { value |= T(b) << (8 * i) }
-    bytes = bytes.dropFirst(size)
-    return value
-  }
-
-  mutating func readBytes(_ count: Int) throws(ArchiveError) -> [UInt8] {
-    guard count <= bytes.count else { throw .truncated }
-    defer { bytes = bytes.dropFirst(count) }
-    return Array(bytes.prefix(count))
   }
 }

@@ -2,6 +2,7 @@ import Codec
 import Dispatch
 import Foundation
 import Imaging
+import Serialization
 import Tensors
 
 /// A whole `vqcodec train` run: the step loop, periodic validation, atomic checkpoints and model files, the
@@ -76,8 +77,11 @@ public final class TrainingSession {
     let result = Validation.evaluate(trainer.model, on: validationImages)
     report(.validation(step: trainer.step, result))
     try writeLine(
-      "{\"step\": \(trainer.step), \"val_psnr\": \(fmt(result.psnr)), \"val_bpp_fixed\": \(fmt(result.bitsPerPixel)), \"val_perplexity\": \(fmt(result.perplexity)), \"val_used_codes\": \(result.usedCodes), \"val_dead_codes\": \(result.deadCodes)}"
-    )
+      .object([
+        ("step", .integer(trainer.step)), ("val_psnr", logged(result.psnr)),
+        ("val_bpp_fixed", logged(result.bitsPerPixel)), ("val_perplexity", logged(result.perplexity)),
+        ("val_used_codes", .integer(result.usedCodes)), ("val_dead_codes", .integer(result.deadCodes)),
+      ]))
   }
 
   /// Writes the model file and the checkpoint, each atomically; a model with a non-finite weight is never written.
@@ -88,12 +92,17 @@ public final class TrainingSession {
     trainer.model.indexPrior = trainer.indexPrior
     // No wall-clock time in the model file: the same options and seed must give the same bytes (and fingerprint),
     // in one go or resumed. The time is in the checkpoint and the metrics log.
-    var notes =
-      "{\"trained_steps\": \(trainer.step), \"estimator\": \"\(trainer.model.estimator)\", \"batch\": \(trainer.options.batch), \"crop\": \(trainer.options.crop), \"learning_rate\": \(trainer.options.learningRate), \"seed\": \(trainer.options.seed)"
-    if let source = trainer.options.initializedFrom { notes += ", \"initialized_from\": \"\(source)\"" }
-    notes += "}"
+    let options = trainer.options
+    var notes: [(String, JSONValue)] = [
+      ("trained_steps", .integer(trainer.step)), ("estimator", .string("\(trainer.model.estimator)")),
+      ("batch", .integer(options.batch)), ("crop", .integer(options.crop)),
+      // A float32 has 7 significant digits; the seed is a UInt64, beyond `.integer`'s range.
+      ("learning_rate", .number(Double(options.learningRate), significantDigits: 7)),
+      ("seed", .verbatim(String(options.seed))),
+    ]
+    if let source = options.initializedFrom { notes.append(("initialized_from", .string(source))) }
     do {
-      try AtomicFile.write(ModelFile.serialize(trainer.model, notes: notes), to: modelPath)
+      try AtomicFile.write(ModelFile.serialize(trainer.model, notes: JSONValue.object(notes).line), to: modelPath)
       try AtomicFile.write(Checkpoint.serialize(trainer, elapsedSeconds: elapsed), to: checkpointPath)
     } catch { throw TrainingError.writeFailed("\(error)") }
     savedStep = trainer.step
@@ -101,19 +110,22 @@ public final class TrainingSession {
   }
 
   private func writeLog(_ m: StepMetrics, elapsed: Double) throws {
-    var line =
-      "{\"step\": \(m.step), \"seconds\": \(fmt(elapsed)), \"loss\": \(fmt(Double(m.loss))), \"mse\": \(fmt(Double(m.meanSquaredError))), \"psnr\": \(fmt(m.psnr)), "
-    line +=
-      "\"log_likelihood\": \(fmt(Double(m.logLikelihood))), \"entropy\": \(fmt(Double(m.entropy))), \"log_k\": \(fmt(Double(m.logCodeCount))), "
-    line +=
-      "\"perplexity\": \(fmt(m.perplexity)), \"used_codes\": \(m.usedCodes), \"stages\": \(m.activeStages), \"grad_norm\": \(fmt(Double(m.gradientNorm))), \"lr\": \(fmt(Double(m.learningRate)))"
-    if let t = m.temperature { line += ", \"temperature\": \(fmt(Double(t)))" }
-    try writeLine(line + ", \"images_per_s\": \(fmt(m.imagesPerSecond))}")
+    var fields: [(String, JSONValue)] = [
+      ("step", .integer(m.step)), ("seconds", logged(elapsed)), ("loss", logged(m.loss)),
+      ("mse", logged(m.meanSquaredError)), ("psnr", logged(m.psnr)), ("log_likelihood", logged(m.logLikelihood)),
+      ("entropy", logged(m.entropy)), ("log_k", logged(m.logCodeCount)), ("perplexity", logged(m.perplexity)),
+      ("used_codes", .integer(m.usedCodes)), ("stages", .integer(m.activeStages)),
+      ("grad_norm", logged(m.gradientNorm)), ("lr", logged(m.learningRate)),
+    ]
+    if let t = m.temperature { fields.append(("temperature", logged(t))) }
+    fields.append(("images_per_s", logged(m.imagesPerSecond)))
+    try writeLine(.object(fields))
   }
 
-  private func writeLine(_ line: String) throws {
-    do { try log.append(line + "\n") } catch { throw TrainingError.writeFailed("\(error)") }
+  private func writeLine(_ record: JSONValue) throws {
+    do { try log.append(record.line + "\n") } catch { throw TrainingError.writeFailed("\(error)") }
   }
 }
 
-func fmt(_ x: Double) -> String { x.isFinite ? String(format: "%.5g", x) : "null" }
+/// A measurement in the metrics log: five significant digits are plenty and keep lines short.
+private func logged(_ x: some BinaryFloatingPoint) -> JSONValue { .number(Double(x), significantDigits: 5) }

@@ -1,14 +1,12 @@
 import ArgumentParser
-import Codec
-import Foundation
-import Tensors
+import ResearchTools
 
 struct BenchCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bench",
     abstract: "Time the bench-f4 network on random data; prints one JSON line (the keys of torch_ref.py).")
 
-  enum Mode: String, ExpressibleByArgument, CaseIterable { case train, encode, decode, gemm }
+  typealias Mode = Benchmark.Mode
 
   @Option(help: "What to time: \(Mode.allCases.map(\.rawValue).joined(separator: ", ")).") var mode: Mode
   @OptionGroup var threadOptions: ThreadOptions
@@ -29,21 +27,20 @@ struct BenchCommand: ParsableCommand {
   func run() throws {
     threadOptions.apply()
     let benchmark = Benchmark(
-      mode: mode.rawValue, threads: threadOptions.threads, batch: batch ?? (mode == .train ? 32 : 1),
+      mode: mode, threads: threadOptions.threads, batch: batch ?? (mode == .train ? 32 : 1),
       size: size ?? (mode == .train ? ImageSize(height: 64, width: 64) : ImageSize(height: 512, width: 768)),
       steps: steps ?? (mode == .train ? 10 : 1), repeats: repeats, warmup: warmup, seed: seed, profile: profile)
-    let result = try benchmark.run()
-    print(result.jsonLine())
+    print(try benchmark.run().line)
   }
 }
 
-/// `HxW`, e.g. `64x64` or `512x768`.
-struct ImageSize: ExpressibleByArgument {
-  let height: Int, width: Int
-  init(height: Int, width: Int) { (self.height, self.width) = (height, width) }
-  init?(argument: String) {
+extension Benchmark.Mode: ExpressibleByArgument {}
+
+extension ImageSize: ExpressibleByArgument {
+  /// `HxW`, e.g. `64x64` or `512x768`.
+  public init?(argument: String) {
     let parts = argument.lowercased().split(separator: "x").compactMap { Int($0) }
     guard parts.count == 2, (1...16384).contains(parts[0]), (1...16384).contains(parts[1]) else { return nil }
-    (height, width) = (parts[0], parts[1])
+    self.init(height: parts[0], width: parts[1])
   }
 }

@@ -2,6 +2,8 @@ import ArgumentParser
 import Codec
 import Dispatch
 import Foundation
+import ResearchTools
+import Serialization
 import Tensors
 import Training
 
@@ -80,23 +82,24 @@ struct GradientVarianceCommand: ParsableCommand {
     // Separate streams, so every estimator sees the same fixed batch, the same other batches and the same warm-up.
     var batchRNG = SplitMix64(seed: seed)
     let fixedBatch = dataset.batch(count: batch, crop: crop, using: &batchRNG)
-    var results: [(variant: EstimatorVariant, fields: [String], same: GradientStatistics, across: GradientStatistics)] =
-      []
+    var results:
+      [(variant: EstimatorVariant, fields: [(String, JSONValue)], same: GradientStatistics, across: GradientStatistics)] =
+        []
 
     for variant in variants {
       let start = DispatchTime.now().uptimeNanoseconds
-      var fields = ["\"estimator\": \"\(variant.rawValue)\""]
+      var fields: [(String, JSONValue)] = [("estimator", .string(variant.rawValue))]
       let measured: VQModel
       if let modelBytes, let source {
-        fields.append("\"model\": \(json(model!))")
+        fields.append(("model", .string(model!)))
         if source.estimator == variant.estimator {
           measured = try ModelFile.parse(modelBytes).model
-          fields.append("\"point\": \"own\"")
+          fields.append(("point", .string("own")))
         } else if source.estimator == .straightThrough {
           let t = logitTemperature ?? source.meanNearestDistance(on: fixedBatch)
           measured = VQModel.transplanted(from: source, to: variant.estimator, logitTemperature: t)
-          fields.append("\"point\": \"transplanted from straight-through\"")
-          fields.append("\"logit_temperature\": \(number(Double(t)))")
+          fields.append(("point", .string("transplanted from straight-through")))
+          fields.append(("logit_temperature", number(Double(t))))
         } else {
           throw CommandFailure(
             "a \(source.estimator) model cannot be measured as \(variant.rawValue) (only straight-through models transplant)"
@@ -105,60 +108,58 @@ struct GradientVarianceCommand: ParsableCommand {
       } else {
         var rng = SplitMix64(seed: seed)
         measured = VQModel(configuration, estimator: variant.estimator, using: &rng)
-        fields.append("\"model\": \(json("fresh \(preset), seed \(seed)"))")
-        fields.append("\"point\": \"initialisation\"")
+        fields.append(("model", .string("fresh \(preset), seed \(seed)")))
+        fields.append(("point", .string("initialisation")))
       }
       let meter = GradientVariance(model: measured, variant: variant, options: options, dataset: dataset)
       if variant == .gumbel {
         meter.gumbelTemperature = temperature
-        fields.append("\"gumbel_temperature\": \(number(Double(temperature)))")
+        fields.append(("gumbel_temperature", number(Double(temperature))))
       }
       var sampleRNG = SplitMix64(seed: seed &+ 2)
       meter.prepare(on: fixedBatch, using: &sampleRNG)
       var warmRNG = SplitMix64(seed: seed &+ 3)
       meter.warmUpBaseline(batches: baselineWarmup, using: &warmRNG)
       if variant.estimator == .reinforce {
-        fields.append("\"baseline\": \(meter.baseline?.value.map { number(Double($0)) } ?? "null")")
+        fields.append(("baseline", meter.baseline?.value.map { number(Double($0)) } ?? .null))
       }
       let (entropy, logLikelihood) = meter.diagnostics(on: fixedBatch)
       fields += [
-        "\"batch\": \(batch)", "\"crop\": \(crop)", "\"encoder_parameters\": \(meter.parameterCount)",
-        "\"entropy\": \(number(Double(entropy)))", "\"log_likelihood_mode\": \(number(Double(logLikelihood)))",
+        ("batch", .integer(batch)), ("crop", .integer(crop)), ("encoder_parameters", .integer(meter.parameterCount)),
+        ("entropy", number(Double(entropy))), ("log_likelihood_mode", number(Double(logLikelihood))),
       ]
       printNotice("\(variant.rawValue): \(samples) gradients on the fixed batch")
       let same = meter.sameBatch(fixedBatch, samples: samples, using: &sampleRNG)
       printNotice("\(variant.rawValue): \(batches ?? samples) gradients on different batches")
       var otherRNG = SplitMix64(seed: seed &+ 1)
       let across = meter.acrossBatches(batches ?? samples, using: &otherRNG)
-      fields.append("\"seconds\": \(number(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))")
+      fields.append(("seconds", number(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)))
       results.append((variant, fields, same, across))
     }
 
     for r in results {
       var fields = r.fields
-      fields.append("\"same_batch\": \(summary(r.same))")
-      fields.append("\"across_batches\": \(summary(r.across))")
-      fields.append("\"cosine_same_batch\": " + cosines(results.map { ($0.variant, r.same.cosine(with: $0.same)) }))
+      fields.append(("same_batch", summary(r.same)))
+      fields.append(("across_batches", summary(r.across)))
+      fields.append(("cosine_same_batch", cosines(results.map { ($0.variant, r.same.cosine(with: $0.same)) })))
       fields.append(
-        "\"cosine_across_batches\": " + cosines(results.map { ($0.variant, r.across.cosine(with: $0.across)) }))
-      print("{" + fields.joined(separator: ", ") + "}")
+        ("cosine_across_batches", cosines(results.map { ($0.variant, r.across.cosine(with: $0.across)) })))
+      print(JSONValue.object(fields).line)
     }
   }
 
-  private func cosines(_ values: [(EstimatorVariant, Double)]) -> String {
-    "{" + values.map { "\"\($0.0.rawValue)\": \(number($0.1))" }.joined(separator: ", ") + "}"
+  private func cosines(_ values: [(EstimatorVariant, Double)]) -> JSONValue {
+    .object(values.map { ($0.0.rawValue, number($0.1)) })
   }
 
-  private func summary(_ s: GradientStatistics) -> String {
-    "{\"samples\": \(s.samples), \"mean_norm\": \(number(s.meanNorm)), \"mean_sample_norm\": \(number(s.meanSampleNorm)), "
-      + "\"total_variance\": \(number(s.totalVariance)), \"snr\": \(number(s.signalToNoise)), "
-      + "\"snr_debiased\": \(number(s.signalToNoiseDebiased))}"
+  private func summary(_ s: GradientStatistics) -> JSONValue {
+    .object([
+      ("samples", .integer(s.samples)), ("mean_norm", number(s.meanNorm)),
+      ("mean_sample_norm", number(s.meanSampleNorm)), ("total_variance", number(s.totalVariance)),
+      ("snr", number(s.signalToNoise)), ("snr_debiased", number(s.signalToNoiseDebiased)),
+    ])
   }
 }
 
-/// A JSON number (`null` when not finite: an infinite signal-to-noise ratio of a deterministic estimator).
-private func number(_ x: Double) -> String { x.isFinite ? String(format: "%.6g", x) : "null" }
-
-private func json(_ s: String) -> String {
-  "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-}
+/// A measured value (`null` when not finite: an infinite signal-to-noise ratio of a deterministic estimator).
+private func number(_ x: Double) -> JSONValue { .number(x, significantDigits: 6) }

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Bitstream
 import Codec
-import Foundation
 import Report
+import Serialization
 
 struct InfoCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -13,53 +13,57 @@ struct InfoCommand: ParsableCommand {
 
   func run() throws {
     let bytes = try readFile(file)
-    let fields: [(String, String)]
+    let fields: [(String, JSONValue)]
     if bytes.starts(with: ModelFile.magic) {
       fields = try modelFields(bytes)
     } else {
       fields = try containerFields(bytes)
     }
     if json {
-      print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
+      print(JSONValue.object(fields).line)
     } else {
-      for (key, value) in fields { print("\(key): \(value.replacingOccurrences(of: "\"", with: ""))") }
+      for (key, value) in fields { print("\(key): \(Self.text(value))") }
     }
   }
 
-  private func containerFields(_ bytes: [UInt8]) throws -> [(String, String)] {
+  /// A field as the text output shows it: no quotes.
+  static func text(_ value: JSONValue) -> String {
+    if case .string(let s) = value { return s }
+    return value.line.replacingOccurrences(of: "\"", with: "")
+  }
+
+  private func containerFields(_ bytes: [UInt8]) throws -> [(String, JSONValue)] {
     let c: VQContainer
     do { c = try VQContainer.parse(bytes) } catch { throw CommandFailure("\(file): \(error)") }
     let rates = try CodedRates(vqBytes: bytes)
     return [
-      ("kind", "\"vq\""), ("bytes", "\(bytes.count)"), ("width", "\(c.imageWidth)"), ("height", "\(c.imageHeight)"),
-      ("channels", "\(c.channels)"), ("downsampling", "\(c.downsamplingFactor)"),
-      ("latent_grid", "[\(c.latentHeight), \(c.latentWidth)]"), ("codebook_size", "\(c.codebookSize)"),
-      ("stages", "\(c.stages.count)"),
-      ("coders", "[" + c.stages.map { "\"\($0.coder)\"" }.joined(separator: ", ") + "]"),
-      ("payload_bytes", "[" + c.stages.map { "\($0.bytes.count)" }.joined(separator: ", ") + "]"),
-      ("bits_per_pixel", String(format: "%.6f", rates.bitsPerPixel)),
-      ("bits_per_latent_fixed", String(format: "%.4f", rates.bitsPerLatentFixed)),
-      ("bits_per_latent_coded", String(format: "%.4f", rates.bitsPerLatentCoded)),
-      ("model_fingerprint", "\"" + hexString(c.modelFingerprint) + "\""),
+      ("kind", .string("vq")), ("bytes", .integer(bytes.count)), ("width", .integer(c.imageWidth)),
+      ("height", .integer(c.imageHeight)), ("channels", .integer(c.channels)),
+      ("downsampling", .integer(c.downsamplingFactor)),
+      ("latent_grid", .array([.integer(c.latentHeight), .integer(c.latentWidth)])),
+      ("codebook_size", .integer(c.codebookSize)), ("stages", .integer(c.stages.count)),
+      ("coders", .array(c.stages.map { .string("\($0.coder)") })),
+      ("payload_bytes", .array(c.stages.map { .integer($0.bytes.count) })),
+      ("bits_per_pixel", .number(rates.bitsPerPixel)),
+      ("bits_per_latent_fixed", .number(rates.bitsPerLatentFixed, significantDigits: 5)),
+      ("bits_per_latent_coded", .number(rates.bitsPerLatentCoded, significantDigits: 5)),
+      ("model_fingerprint", .string(hexString(c.modelFingerprint))),
     ]
   }
 
-  /// Notes are free text: only a well-formed JSON object is pasted into `--json` output as it is.
-  static func isJSONObject(_ text: String) -> Bool {
-    (try? JSONSerialization.jsonObject(with: Data(text.utf8))) is [String: Any]
-  }
-
-  private func modelFields(_ bytes: [UInt8]) throws -> [(String, String)] {
+  private func modelFields(_ bytes: [UInt8]) throws -> [(String, JSONValue)] {
     let (model, notes) = try ModelFile.parse(bytes)
     let c = model.configuration
     let parameterCount = model.storedTensors.reduce(0) { $0 + $1.value.count }
     return [
-      ("kind", "\"vqm\""), ("bytes", "\(bytes.count)"), ("estimator", "\"\(model.estimator)\""),
-      ("downsampling", "\(c.downsampling)"), ("width", "\(c.width)"), ("residual_blocks", "\(c.residualBlocks)"),
-      ("latent_dimension", "\(c.latentDimension)"), ("codebook_size", "\(c.codebookSize)"), ("stages", "\(c.stages)"),
-      ("parameters", "\(parameterCount)"), ("has_prior", model.indexPrior.isEmpty ? "false" : "true"),
-      ("fingerprint", "\"" + hexString(ModelFile.fingerprint(of: bytes)) + "\""),
-      ("notes", notes.isEmpty ? "null" : (Self.isJSONObject(notes) ? notes : jsonQuoted(notes))),
+      ("kind", .string("vqm")), ("bytes", .integer(bytes.count)), ("estimator", .string("\(model.estimator)")),
+      ("downsampling", .integer(c.downsampling)), ("width", .integer(c.width)),
+      ("residual_blocks", .integer(c.residualBlocks)), ("latent_dimension", .integer(c.latentDimension)),
+      ("codebook_size", .integer(c.codebookSize)), ("stages", .integer(c.stages)),
+      ("parameters", .integer(parameterCount)), ("has_prior", .bool(!model.indexPrior.isEmpty)),
+      ("fingerprint", .string(hexString(ModelFile.fingerprint(of: bytes)))),
+      // Notes are free text: only a well-formed JSON object is pasted in as it is.
+      ("notes", notes.isEmpty ? .null : (JSONValue.isObject(notes) ? .verbatim(notes) : .string(notes))),
     ]
   }
 }

@@ -1,3 +1,4 @@
+import Serialization
 import Tensors
 import Testing
 
@@ -16,7 +17,7 @@ func sampleArchive() -> ParameterArchive {
 /// Rewrites the trailing CRC so that an edited body reaches the check it is aimed at.
 func withFixedChecksum(_ bytes: [UInt8]) -> [UInt8] {
   var body = Array(bytes.dropLast(4))
-  body.appendLittleEndian(crc32Checksum(body[...]))
+  body.appendLittleEndian(CRC32.checksum(body))
   return body
 }
 
@@ -163,7 +164,7 @@ func archiveHeader(count: UInt32, name: String = "t", dims: [UInt32]) -> [UInt8]
 @Test func overflowingShapeHiddenByAZeroDimensionIsRefused() {
   var bytes = ParameterArchive.magic + [1, 0, 1, 0, 0, 0, 0, 0, 3]
   bytes += [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0]
-  let crc = crc32Checksum(bytes[...])
+  let crc = CRC32.checksum(bytes)
   bytes += [0, 8, 16, 24].map { UInt8(truncatingIfNeeded: crc >> $0) }
   #expect(throws: ArchiveError.self) { try ParameterArchive.parse(bytes[...]) }
 }

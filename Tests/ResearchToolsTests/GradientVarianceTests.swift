@@ -1,10 +1,10 @@
 import Codec
 import Foundation
 import Imaging
+import ResearchTools
 import Tensors
 import Testing
-
-@testable import Training
+import Training
 
 /// A folder of small random-texture PNGs, removed when the test ends.
 private final class ImageFolderFixture {

@@ -2,6 +2,7 @@ import Codec
 import Layers
 import Quantizers
 import Tensors
+import Training
 
 /// The gradient estimators `GradientVariance` compares: the three of `Estimator`, REINFORCE twice.
 public enum EstimatorVariant: String, CaseIterable, Sendable {
