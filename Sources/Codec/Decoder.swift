@@ -9,21 +9,12 @@ public final class Decoder: Layer {
   public let blocks: [ResidualBlock]
   public let upsampling: [ConvTranspose2d]
 
+  /// The layers of `c.plan`, initialised in file order.
   public init(_ c: ModelConfiguration, using rng: inout some RandomNumberGenerator) {
-    trunk = Conv2d(inChannels: c.latentDimension, outChannels: c.width, kernelSize: 3, padding: 1, using: &rng)
-    trunk.nameParameters("trunk")
-    blocks = (0..<c.residualBlocks).map { i in
-      let block = ResidualBlock(channels: c.width, hidden: c.residualHidden, using: &rng)
-      block.nameParameters("block\(i)")
-      return block
-    }
-    upsampling = c.upsamplingChannels.enumerated().map { layer, channels in
-      let conv = ConvTranspose2d(
-        inChannels: channels.input, outChannels: channels.output, kernelSize: 4, stride: 2, padding: 1, using: &rng)
-      conv.nameParameters("up\(layer)")
-      return conv
-    }
-    nameParameters("decoder")
+    let plan = c.plan
+    trunk = Conv2d(plan.decoderTrunk, using: &rng)
+    blocks = plan.decoderBlocks.map { ResidualBlock($0, using: &rng) }
+    upsampling = plan.upsampling.map { ConvTranspose2d($0, using: &rng) }
   }
 
   public var parameters: [Variable] {

@@ -10,25 +10,14 @@ public final class Encoder: Layer {
   public let blocks: [ResidualBlock]
   public let projection: Conv2d
 
+  /// The layers of `c.plan`, initialised in file order (the order of the random draws is part of the format of
+  /// seeds: the same seed gives the same model).
   public init(_ c: ModelConfiguration, using rng: inout some RandomNumberGenerator) {
-    downsampling = c.downsamplingChannels.enumerated().map { layer, channels in
-      let conv = Conv2d(
-        inChannels: channels.input, outChannels: channels.output, kernelSize: 4, stride: 2, padding: 1, using: &rng)
-      conv.nameParameters("down\(layer)")
-      return conv
-    }
-    trunk = Conv2d(
-      inChannels: c.downsamplingChannels.last?.output ?? 3, outChannels: c.width, kernelSize: 3, padding: 1, using: &rng
-    )
-    trunk.nameParameters("trunk")
-    blocks = (0..<c.residualBlocks).map { i in
-      let block = ResidualBlock(channels: c.width, hidden: c.residualHidden, using: &rng)
-      block.nameParameters("block\(i)")
-      return block
-    }
-    projection = Conv2d(inChannels: c.width, outChannels: c.latentDimension, kernelSize: 1, using: &rng)
-    projection.nameParameters("projection")
-    nameParameters("encoder")
+    let plan = c.plan
+    downsampling = plan.downsampling.map { Conv2d($0, using: &rng) }
+    trunk = Conv2d(plan.encoderTrunk, using: &rng)
+    blocks = plan.encoderBlocks.map { ResidualBlock($0, using: &rng) }
+    projection = Conv2d(plan.projection, using: &rng)
   }
 
   public var parameters: [Variable] {

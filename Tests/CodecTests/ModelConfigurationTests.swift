@@ -27,13 +27,29 @@ let narrowConfigurations = [
     downsampling: 16, width: 10, residualBlocks: 2, residualHidden: 3, latentDimension: 6, codebookSize: 5, stages: 8),
 ]
 
-/// The count `ModelFile.parse` checks before building a model equals what the built model really stores.
+/// The plan's tensors (what `ModelFile.parse` counts before building a model, and what exports name) are exactly the
+/// built model's, in order, with their shapes.
 @Test(arguments: narrowConfigurations, Estimator.allCases)
-func storedScalarCountMatchesTheModel(configuration: ModelConfiguration, estimator: Estimator) {
+func plannedTensorsAreTheModelsTensors(configuration: ModelConfiguration, estimator: Estimator) {
   var rng = SplitMix64(seed: 1)
   let model = VQModel(configuration, estimator: estimator, using: &rng)
+  let planned = model.configuration.storedTensorShapes(estimator: estimator)
+  #expect(planned.map(\.name) == model.storedTensors.map(\.name))
+  #expect(planned.map(\.shape) == model.storedTensors.map(\.shape))
   #expect(
     configuration.storedScalarCount(estimator: estimator) == model.storedTensors.reduce(0) { $0 + $1.value.count })
+}
+
+/// bench-f4 on a 64×64 image, layer by layer (outputs × inputs × k² per convolution, inputs × outputs × k² per
+/// transposed one): down0 32·32·3·64·16, down1 16·16·64·128·16, trunk 16·16·128·128·9, two blocks of
+/// 16·16·(128·32·9 + 32·128), projection 16·16·128·64 | codebook search 16·16·512·64 | trunk 16·16·64·128·9, the two
+/// blocks, up0 16·16·128·64·16, up1 32·32·64·3·16.
+@Test func forwardWorkOfBenchF4ByHand() {
+  let work = ModelConfiguration.presets["bench-f4"]!.forwardWork(height: 64, width: 64, batch: 2)
+  let blocks = 2 * 256 * (128 * 32 * 9 + 32 * 128)
+  #expect(work.encoder == 2 * (3_145_728 + 33_554_432 + 37_748_736 + blocks + 2_097_152))
+  #expect(work.quantizer == 2 * 8_388_608)
+  #expect(work.decoder == 2 * (18_874_368 + blocks + 33_554_432 + 3_145_728))
 }
 
 @Test func storedScalarCountOfTheMicroModelByHand() {
