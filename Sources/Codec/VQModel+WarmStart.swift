@@ -11,8 +11,9 @@ extension VQModel {
     else {
       throw .modelMismatch(
         "cannot start from a model with a different encoder/decoder (f\(b.downsampling), width \(b.width), "
-          + "\(b.residualBlocks) blocks of \(b.residualHidden), D \(b.latentDimension); this run needs f\(a.downsampling), "
-          + "width \(a.width), \(a.residualBlocks) blocks of \(a.residualHidden), D \(a.latentDimension))")
+          + "\(b.residualBlocks) blocks of \(b.residualHidden), D \(b.latentDimension); "
+          + "this run needs f\(a.downsampling), width \(a.width), "
+          + "\(a.residualBlocks) blocks of \(a.residualHidden), D \(a.latentDimension))")
     }
     let targets = encoder.parameters + decoder.parameters
     let sources = source.encoder.parameters + source.decoder.parameters

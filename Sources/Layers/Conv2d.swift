@@ -1,6 +1,13 @@
 import Tensors
 
 /// 2-D convolution of NHWC input (`Tape.conv2d`): weight `[KH, KW, inChannels, outChannels]`, bias `[outChannels]`.
+///
+/// `Tape.conv2d` picks one of three paths from the shapes and the tape, all in `Sources/Tensors`:
+/// - im2col + one GEMM over the batch, backward = two GEMMs + col2im (`Ops/Conv2d.swift`; a 1×1 skips im2col);
+/// - a stride-1 convolution that narrows its channels (the residual blocks' 3×3) as the transposed convolution it
+///   equals, forward and backward (`Ops/Conv2d+Narrowing.swift`, on `Ops/ConvTranspose2d.swift`'s kernels);
+/// - on an inference tape with an image-sized input, `KH` GEMMs over shifted views of the padded input, bit-identical
+///   to im2col (`Kernels/ShiftedConvolution.swift`), with the fused ReLUs and residual sum of the calls below.
 public final class Conv2d: Layer {
   public let weight: Variable
   public let bias: Variable

@@ -92,7 +92,8 @@ public struct GradientStatistics: Sendable {
 /// `MSE + β·commitment` (+ codebook term with `.gradient` updates), Gumbel `MSE + KL weight·(log K − H)`, REINFORCE
 /// the surrogate `−L̂` (the ELBO with the Gaussian likelihood of σ = `options.likelihoodSigma`). The model is not
 /// changed: no optimizer step, no EMA update, no restart; the straight-through quantizer runs all its stages
-/// (no quantizer dropout, which would add randomness of its own); REINFORCE's baseline is frozen at its warmed-up value.
+/// (no quantizer dropout, which would add randomness of its own); REINFORCE's baseline is frozen at its
+/// warmed-up value.
 public final class GradientVariance {
   public let model: VQModel
   public let variant: EstimatorVariant

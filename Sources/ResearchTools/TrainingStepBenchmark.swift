@@ -4,8 +4,8 @@ import Quantizers
 import Tensors
 
 /// One `bench-f4` training step exactly as DESIGN.md fixes it: straight-through VQ with the codebook learned by its
-/// loss (one stage, `.gradient`, no k-means, no restarts, no dropout), loss = `VQModel.forward`'s MSE(x̂, x) + ‖sg[z_e] − q‖² +
-/// 0.25‖z_e − sg[q]‖², Adam at 2e-4, on four fixed random batches.
+/// loss (one stage, `.gradient`, no k-means, no restarts, no dropout), loss = `VQModel.forward`'s MSE(x̂, x) +
+/// ‖sg[z_e] − q‖² + 0.25‖z_e − sg[q]‖², Adam at 2e-4, on four fixed random batches.
 final class TrainingStepBenchmark {
   let model: VQModel
   let optimizer: Adam

@@ -30,7 +30,8 @@ struct DecodeCommand: ParsableCommand {
     try file!.commit()
     if !quiet {
       print(
-        "\(output): \(width)×\(height), \(String(format: "%.2f", Date().timeIntervalSince(start))) s, \(peakMemoryText())"
+        "\(output): \(width)×\(height), \(String(format: "%.2f", Date().timeIntervalSince(start))) s, "
+          + "\(peakMemoryText())"
       )
     }
   }

@@ -32,7 +32,8 @@ struct EncodeCommand: ParsableCommand {
     if !quiet {
       let bpp = Double(8 * bytes.count) / Double(decoded.image.width * decoded.image.height)
       print(
-        "\(output): \(bytes.count) bytes, \(String(format: "%.4f", bpp)) bpp, \(String(format: "%.2f", Date().timeIntervalSince(start))) s, \(peakMemoryText())"
+        "\(output): \(bytes.count) bytes, \(String(format: "%.4f", bpp)) bpp, "
+          + "\(String(format: "%.2f", Date().timeIntervalSince(start))) s, \(peakMemoryText())"
       )
     }
   }

@@ -82,9 +82,10 @@ struct GradientVarianceCommand: ParsableCommand {
     // Separate streams, so every estimator sees the same fixed batch, the same other batches and the same warm-up.
     var batchRNG = SplitMix64(seed: seed)
     let fixedBatch = dataset.batch(count: batch, crop: crop, using: &batchRNG)
-    var results:
-      [(variant: EstimatorVariant, fields: [(String, JSONValue)], same: GradientStatistics, across: GradientStatistics)] =
-        []
+    typealias EstimatorResult = (
+      variant: EstimatorVariant, fields: [(String, JSONValue)], same: GradientStatistics, across: GradientStatistics
+    )
+    var results: [EstimatorResult] = []
 
     for variant in variants {
       let start = DispatchTime.now().uptimeNanoseconds
@@ -102,7 +103,8 @@ struct GradientVarianceCommand: ParsableCommand {
           fields.append(("logit_temperature", number(Double(t))))
         } else {
           throw CommandFailure(
-            "a \(source.estimator) model cannot be measured as \(variant.rawValue) (only straight-through models transplant)"
+            "a \(source.estimator) model cannot be measured as \(variant.rawValue) "
+              + "(only straight-through models transplant)"
           )
         }
       } else {

@@ -102,7 +102,8 @@ struct TrainCommand: ParsableCommand {
     let dataset = try ImageDataset(folder: folder, crop: crop)
     for (path, reason) in dataset.skipped { progress.note("warning: skipped \(path): \(reason)") }
     progress.note(
-      "\(dataset.images.count) images loaded, \(dataset.skipped.count) unreadable, \(dataset.tooSmall) smaller than \(crop)×\(crop)"
+      "\(dataset.images.count) images loaded, \(dataset.skipped.count) unreadable, "
+        + "\(dataset.tooSmall) smaller than \(crop)×\(crop)"
     )
     let validationImages = try loadValidation()
 

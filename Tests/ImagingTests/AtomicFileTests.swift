@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import TestSupport
 import Testing
 
 @Test func writesAndReplacesLeavingNoTemporaryFile() throws {

@@ -2,6 +2,7 @@ import Codec
 import Foundation
 import Imaging
 import Tensors
+import TestSupport
 import Testing
 
 @testable import Training

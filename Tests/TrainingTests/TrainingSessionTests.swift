@@ -2,6 +2,7 @@ import Codec
 import Foundation
 import Quantizers
 import Tensors
+import TestSupport
 import Testing
 
 @testable import Training

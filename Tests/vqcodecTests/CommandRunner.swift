@@ -47,8 +47,9 @@ func vqcodec(
       "vqcodec executable not found; tried \(VQCodecBinary.candidates.map(\.path))", sourceLocation: sourceLocation)
     throw CocoaError(.fileNoSuchFile)
   }
-  let out = folder + "/.stdout-" + UUID().uuidString
-  let err = folder + "/.stderr-" + UUID().uuidString
+  // Captured outside `folder`, so tests see exactly the files the command left there.
+  let out = NSTemporaryDirectory() + "vqcodec-stdout-" + UUID().uuidString
+  let err = NSTemporaryDirectory() + "vqcodec-stderr-" + UUID().uuidString
   _ = FileManager.default.createFile(atPath: out, contents: nil)
   _ = FileManager.default.createFile(atPath: err, contents: nil)
   defer {
@@ -66,31 +67,4 @@ func vqcodec(
   process.waitUntilExit()
   let read = { (path: String) in String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self) }
   return CommandResult(status: process.terminationStatus, stdout: read(out), stderr: read(err))
-}
-
-/// A fresh folder under the system temporary directory, removed by `remove()`.
-struct TemporaryFolder {
-  let path: String
-
-  init() throws {
-    path = NSTemporaryDirectory() + "vqcodec-cli-tests-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
-  }
-
-  func file(_ name: String) -> String { path + "/" + name }
-
-  @discardableResult
-  func write(_ bytes: [UInt8], named name: String) throws -> String {
-    try Data(bytes).write(to: URL(fileURLWithPath: file(name)))
-    return file(name)
-  }
-
-  func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: file(name)) }
-
-  /// Every file except the captured-output scratch files.
-  func contents() throws -> [String] {
-    try FileManager.default.contentsOfDirectory(atPath: path).filter { !$0.hasPrefix(".") }.sorted()
-  }
-
-  func remove() { try? FileManager.default.removeItem(atPath: path) }
 }

@@ -2,6 +2,7 @@ import Codec
 import DefaultModel
 import Foundation
 import Imaging
+import TestSupport
 import Testing
 
 /// The happy path with the bundled default model: encode a generated PNG, decode it, and read `info --json`.

@@ -2,6 +2,7 @@ import Codec
 import Foundation
 import Imaging
 import Tensors
+import TestSupport
 import Testing
 
 /// Two smooth images 600 pixels wide (small PNGs), coded with a tiny f = 8 model in tiles of 128 × 128 latents

@@ -3,6 +3,7 @@ import DefaultModel
 import Foundation
 import Imaging
 import Tensors
+import TestSupport
 import Testing
 
 /// Inputs shared by the bad-input tests: a good PNG, a good `.vq` made from it, and broken variants.

@@ -71,12 +71,15 @@ public enum ReportHTML {
     func box() -> String {
       let k = Double(f.thumbnailWidth) / Double(f.width)
       return
-        "<div class=\"box\" style=\"left:\((Double(f.cropOrigin.x) * k).fixed(0))px;top:\((Double(f.cropOrigin.y) * k).fixed(0))px;"
+        "<div class=\"box\" style=\"left:\((Double(f.cropOrigin.x) * k).fixed(0))px;"
+        + "top:\((Double(f.cropOrigin.y) * k).fixed(0))px;"
         + "width:\((Double(f.cropSide) * k).fixed(0))px;height:\((Double(f.cropSide) * k).fixed(0))px\"></div>"
     }
-    var html = "<div class=\"figure\"><h3>\(escapeHTML(f.imageName)) (\(f.width)×\(f.height))</h3>\n<div class=\"row\">"
+    var html =
+      "<div class=\"figure\"><h3>\(escapeHTML(f.imageName)) (\(f.width)×\(f.height))</h3>\n<div class=\"row\">"
     html +=
-      "<div class=\"cell thumb\"><img src=\"\(Base64.dataURI(f.thumbnailJPEG, mediaType: "image/jpeg"))\" alt=\"original\">\(box())original</div>"
+      "<div class=\"cell thumb\"><img src=\"\(Base64.dataURI(f.thumbnailJPEG, mediaType: "image/jpeg"))\" "
+      + "alt=\"original\">\(box())original</div>"
     html += cell(f.originalCropPNG, zoomed: true, caption: "original crop")
     html += "</div>\n"
     for p in f.panels {
@@ -85,12 +88,14 @@ public enum ReportHTML {
       html += cell(
         p.decodedCropPNG, zoomed: true,
         caption:
-          "\(m.operatingPoint.label): \(m.bitsPerPixel.fixed(3)) bpp, \(m.psnr.fixed(2)) dB, MS-SSIM \(m.msSSIM.fixed(4))"
+          "\(m.operatingPoint.label): \(m.bitsPerPixel.fixed(3)) bpp, \(m.psnr.fixed(2)) dB, "
+          + "MS-SSIM \(m.msSSIM.fixed(4))"
       )
       html += cell(
         p.jpegCropPNG, zoomed: true,
         caption:
-          "JPEG q\(m.jpeg.quality): \(m.jpeg.bitsPerPixel.fixed(3)) bpp, \(m.jpeg.psnr.fixed(2)) dB, MS-SSIM \(m.jpeg.msSSIM.fixed(4))"
+          "JPEG q\(m.jpeg.quality): \(m.jpeg.bitsPerPixel.fixed(3)) bpp, \(m.jpeg.psnr.fixed(2)) dB, "
+          + "MS-SSIM \(m.jpeg.msSSIM.fixed(4))"
       )
       html += cell(p.decodedHeatMapPNG, zoomed: false, caption: "error, \(m.operatingPoint.label)")
       html += cell(p.jpegHeatMapPNG, zoomed: false, caption: "error, JPEG q\(m.jpeg.quality)")
@@ -100,6 +105,7 @@ public enum ReportHTML {
   }
 
   static func cell(_ png: [UInt8], zoomed: Bool, caption: String) -> String {
-    "<div class=\"cell\"><img\(zoomed ? " class=\"zoom\"" : "") src=\"\(Base64.dataURI(png, mediaType: "image/png"))\" alt=\"\(escapeHTML(caption))\">\(escapeHTML(caption))</div>"
+    "<div class=\"cell\"><img\(zoomed ? " class=\"zoom\"" : "") src=\"\(Base64.dataURI(png, mediaType: "image/png"))\" "
+      + "alt=\"\(escapeHTML(caption))\">\(escapeHTML(caption))</div>"
   }
 }
