@@ -17,9 +17,18 @@ public struct ModelForward {
 
 extension VQModel {
   /// Encodes, quantizes (sampling from `rng` where the estimator samples) and decodes `x` on a recording tape.
-  public func forward(_ x: Variable, on tape: Tape, likelihoodSigma: Float, using rng: inout SplitMix64) -> ModelForward
-  {
-    let output = bottleneck.quantizer.quantize(encoder(x, on: tape), on: tape, using: &rng)
+  /// `activeStages` fixes how many residual stages run (the draw of quantizer dropout, made once for all the
+  /// shards of a step); nil lets the quantizer draw it from `rng`.
+  public func forward(
+    _ x: Variable, on tape: Tape, likelihoodSigma: Float, activeStages: Int? = nil, using rng: inout SplitMix64
+  ) -> ModelForward {
+    let z = encoder(x, on: tape)
+    let output: QuantizerOutput
+    if case .residual(let q) = bottleneck, let activeStages {
+      output = q.quantize(z, stages: activeStages, on: tape, using: &rng)
+    } else {
+      output = bottleneck.quantizer.quantize(z, on: tape, using: &rng)
+    }
     let xHat = decoder(output.quantized, on: tape)
     let mse = tape.meanSquaredError(xHat, x)
     let logLikelihood = gaussianLogLikelihood(xHat, x, sigma: likelihoodSigma, on: tape)

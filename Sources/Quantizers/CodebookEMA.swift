@@ -43,6 +43,13 @@ public struct CodebookEMA: Equatable, Sendable {
         }
       }
     }
+    update(codebook, counts: counts, sums: sums)
+  }
+
+  /// The same update from a batch's counts `n_k` `[K]` and latent sums `[K, D]` (summed over the shards of a step).
+  public mutating func update(_ codebook: Codebook, counts: [Float], sums: [Float]) {
+    let (k, d) = (codebook.codes, codebook.dimension)
+    precondition(counts.count == k && sums.count == k * d, "EMA update: statistics for another codebook")
     let (g, eps) = (decay, epsilon)
     for c in 0..<k { clusterSizes[c] = g * clusterSizes[c] + (1 - g) * counts[c] }
     let total = clusterSizes.reduce(0, +)

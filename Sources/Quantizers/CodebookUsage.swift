@@ -15,6 +15,9 @@ public struct CodebookUsage: Equatable, Sendable {
     self.counts = counts
   }
 
+  /// Usage from counts already made (summed over the shards of a step).
+  public init(counts: [Int]) { self.counts = counts }
+
   /// Adds another batch's counts (same `K`).
   public mutating func merge(_ other: CodebookUsage) {
     precondition(other.counts.count == counts.count, "merging usage of codebooks with different sizes")

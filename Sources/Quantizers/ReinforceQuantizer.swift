@@ -72,8 +72,9 @@ public final class ReinforceQuantizer: Quantizer {
 
   /// `−L̂` (see the type's documentation), averaged over the batch's images, shape `[1]`: minimise it; one
   /// `backward` gives eq. (9)'s gradients for θ and φ. `logLikelihood` holds `log p(x|z)` per image (`N`
-  /// values, any shape), computed from `output.quantized` by the decoder on the same tape. Then folds the batch's
-  /// mean log-likelihood into the baseline: call once per training step.
+  /// values, any shape), computed from `output.quantized` by the decoder on the same tape. Leaves the baseline
+  /// alone: the trainer folds the whole step's mean log-likelihood in (`baseline?.update(with:)`) after all of the
+  /// step's shards used the same value.
   public func surrogateLoss(logLikelihood: Variable, for output: QuantizerOutput, on tape: Tape) -> Variable {
     guard let logq = output.logProbabilities else {
       preconditionFailure("surrogateLoss needs the output of a ReinforceQuantizer")
@@ -93,7 +94,6 @@ public final class ReinforceQuantizer: Quantizer {
     let divergence = tape.subtract(
       constant(Float(m) * (1 - logK)), tape.sum(tape.multiply(tape.exp(logRatio), entropyWeight)))
     let objective = tape.add(tape.sum(likelihood), divergence)
-    baseline?.update(with: logLikelihood.value.scalars.reduce(0, +) / Float(n))
     return tape.scaled(objective, by: -1 / Float(n))
   }
 

@@ -77,6 +77,47 @@ public final class ResidualQuantizer: Quantizer {
     for stage in stages { stage.finishStep(using: &rng) }
   }
 
+  /// Initialises every stage not yet initialised by k-means on `z [N, H, W, D]`, stage by stage on the residuals
+  /// left by the stages before it, as training's first batch would; the same `z` and `rng` give the same codebooks.
+  public func initializeStages(from z: Tensor, using rng: inout some RandomNumberGenerator) {
+    var residual = z.scalars
+    let tape = Tape(isRecording: false)
+    for stage in stages {
+      if !stage.isInitialized { stage.initializeCodebook(from: residual, using: &rng) }
+      let indices = stage.codebook.nearest(to: residual).indices
+      subtractInPlace(&residual, stage.codebook.lookup(indices, on: tape).value.scalars)
+    }
+  }
+
+  // MARK: - A step in shards (data-parallel training)
+
+  /// Every stage's `takeBatchStatistics`, concatenated; a stage that did not run this batch contributes zeros (its
+  /// counts sum to 0, which `applyStatistics` reads as "did not run").
+  public func takeBatchStatistics() -> [Float] {
+    stages.flatMap { $0.takeBatchStatistics() ?? [Float](repeating: 0, count: $0.statisticsCount) }
+  }
+
+  /// Each stage that ran folds in its part of the summed statistics; returns the restarts (stage, code, row).
+  public func applyStatistics(
+    _ totals: [Float], using rng: inout some RandomNumberGenerator
+  ) -> [(
+    stage: Int, code: Int, row: Int
+  )] {
+    precondition(totals.count == stages.reduce(0) { $0 + $1.statisticsCount }, "statistics of another quantizer")
+    var restarts: [(stage: Int, code: Int, row: Int)] = []
+    var offset = 0
+    for (s, stage) in stages.enumerated() {
+      let part = totals[offset..<offset + stage.statisticsCount]
+      offset += stage.statisticsCount
+      guard part.prefix(stage.codes).contains(where: { $0 > 0 }) else { continue }
+      restarts += stage.applyStatistics(part, using: &rng).map { (s, $0.code, $0.row) }
+    }
+    return restarts
+  }
+
+  /// Forgets this step's restart candidates in every stage.
+  public func endStep() { for stage in stages { stage.endStep() } }
+
   /// The codes of the first `count` stages for `z [N, H, W, D]`, one array per stage, row-major over `N·H·W`.
   /// No tape, no state change; the residuals are computed exactly as in training, so the indices agree.
   public func indices(for z: Tensor, stages count: Int) -> [[Int32]] {

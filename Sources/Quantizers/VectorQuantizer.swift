@@ -21,8 +21,11 @@ public final class VectorQuantizer: Quantizer {
   public var ema: CodebookEMA?
   /// Dead-code restart state, or nil for none.
   public var restart: DeadCodeRestart?
-  /// The last training batch, kept for `finishStep`: latents `[M, D]` and their codes.
+  /// The last training batch, kept for `takeBatchStatistics`: latents `[M, D]` and their codes.
   private var pending: (latents: [Float], indices: [Int32])?
+  /// Where dead codes restart this step: the latents of the first batch taken since the last `endStep` (in a
+  /// step split into shards, the first shard's, which every rank can be sent).
+  private var restartCandidates: [Float]?
 
   public init(
     codebook: Codebook, update: CodebookUpdate = .ema(decay: 0.99), commitmentWeight: Float = 0.25,
@@ -101,21 +104,66 @@ public final class VectorQuantizer: Quantizer {
   }
 
   /// After the optimizer step: the EMA codebook update (`.ema`) and dead-code restarts, from the last training
-  /// batch. Does nothing if no training batch ran since the last call.
+  /// batch. Does nothing if no training batch ran since the last call. (A step split into shards does the same in
+  /// parts: `takeBatchStatistics` per shard, `applyStatistics` on their sum, `restart`, `endStep`.)
   public func finishStep(using rng: inout some RandomNumberGenerator) {
-    guard let (latents, indices) = pending else { return }
-    pending = nil
-    ema?.update(codebook, latents: latents, indices: indices)
-    guard var restart else { return }
-    let dead = restart.deadCodes(afterBatchWith: CodebookUsage(indices: indices, codes: codes).counts)
-    self.restart = restart
-    let d = codebook.dimension
-    let m = indices.count
-    for c in dead {
-      let row = Int.random(in: 0..<m, using: &rng)
-      let vector = latents[row * d..<(row + 1) * d]
-      codebook.embeddings.value.scalars.replaceSubrange(c * d..<(c + 1) * d, with: vector)
-      ema?.reset(code: c, to: vector, size: 1)
-    }
+    guard let statistics = takeBatchStatistics() else { return }
+    for (code, row) in applyStatistics(statistics[...], using: &rng) { restart(code: code, at: candidate(row: row)) }
+    endStep()
   }
+
+  /// Floats in `takeBatchStatistics`' result: the codes' counts `[K]`, then for `.ema` their latents' sums `[K·D]`.
+  public var statisticsCount: Int { codes + (ema == nil ? 0 : codes * codebook.dimension) }
+
+  /// The last training batch's statistics, which add up across batches (shards) of one step; nil if no training
+  /// batch ran since the last call.
+  public func takeBatchStatistics() -> [Float]? {
+    guard let (latents, indices) = pending else { return nil }
+    pending = nil
+    if restartCandidates == nil { restartCandidates = latents }
+    let (k, d) = (codes, codebook.dimension)
+    var statistics = [Float](repeating: 0, count: statisticsCount)
+    latents.withUnsafeBufferPointer { z in
+      statistics.withUnsafeMutableBufferPointer { s in
+        for (i, index) in indices.enumerated() {
+          let c = Int(index)
+          s[c] += 1
+          if ema != nil { for j in 0..<d { s[k + c * d + j] += z[i * d + j] } }
+        }
+      }
+    }
+    return statistics
+  }
+
+  /// Folds a step's summed statistics in (the EMA update) and finds the dead codes: each with the row of the
+  /// restart candidates it moves to, drawn from `rng` (the same on every rank).
+  public func applyStatistics(
+    _ totals: ArraySlice<Float>, using rng: inout some RandomNumberGenerator
+  ) -> [(
+    code: Int, row: Int
+  )] {
+    precondition(totals.count == statisticsCount, "\(totals.count) statistics for \(statisticsCount)")
+    let counts = Array(totals.prefix(codes))
+    if ema != nil { ema!.update(codebook, counts: counts, sums: Array(totals.dropFirst(codes))) }
+    guard var restart, let rows = restartCandidates.map({ $0.count / codebook.dimension }) else { return [] }
+    let dead = restart.deadCodes(afterBatchWith: counts.map { Int($0) })
+    self.restart = restart
+    return dead.map { ($0, Int.random(in: 0..<rows, using: &rng)) }
+  }
+
+  /// Row `row` of the restart candidates.
+  public func candidate(row: Int) -> [Float] {
+    let d = codebook.dimension
+    return Array(restartCandidates![row * d..<(row + 1) * d])
+  }
+
+  /// Moves `code` to `vector` (its EMA state too).
+  public func restart(code: Int, at vector: [Float]) {
+    let d = codebook.dimension
+    codebook.embeddings.value.scalars.replaceSubrange(code * d..<(code + 1) * d, with: vector)
+    ema?.reset(code: code, to: vector[...], size: 1)
+  }
+
+  /// Forgets this step's restart candidates.
+  public func endStep() { restartCandidates = nil }
 }

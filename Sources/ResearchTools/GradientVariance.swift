@@ -160,8 +160,6 @@ public final class GradientVariance {
     let tape = Tape()
     let x = Variable(batch, requiresGrad: false)
     let loss = model.forward(x, on: tape, likelihoodSigma: options.likelihoodSigma, using: &rng).loss
-    // REINFORCE's surrogate folded this batch into the baseline: every estimate uses the same baseline.
-    if case .reinforce(let q) = model.bottleneck { q.baseline = baseline }
     for p in model.parameters { p.zeroGrad() }
     tape.backward(from: loss)
     var gradient: [Float] = []

@@ -20,7 +20,6 @@ public enum Checkpoint {
       ))
     entries.append(("run.step", words(UInt64(trainer.step))))
     entries.append(("run.optimizerStep", words(UInt64(trainer.optimizer.step))))
-    entries.append(("run.rng", words(trainer.rng.state)))
     entries.append(("run.elapsedSeconds", Tensor(Float(elapsedSeconds))))
     entries.append(
       (
@@ -57,7 +56,6 @@ public enum Checkpoint {
     let state = StateReader(archive: archive)
     trainer.step = try state.stepCount("run.step")
     trainer.optimizer.step = try state.stepCount("run.optimizerStep")
-    trainer.rng = SplitMix64(seed: try state.integer("run.rng"))
     let counts = try state.floats("run.indexCounts", count: trainer.indexCounts.count * c.codebookSize)
     trainer.indexCounts = stride(from: 0, to: counts.count, by: c.codebookSize).map {
       Array(counts[$0..<$0 + c.codebookSize])

@@ -47,27 +47,41 @@ public final class ImageDataset {
   }
 
   /// `count` random `crop × crop` crops, each flipped horizontally with probability ½, as `[count, crop, crop, 3]`
-  /// in [-0.5, 0.5]. Everything random comes from `rng`, so a resumed run draws the same batches.
+  /// in [-0.5, 0.5]. Everything random comes from `rng`.
   public func batch(count: Int, crop: Int, using rng: inout SplitMix64) -> Tensor {
     var scalars = [Float](repeating: 0, count: count * crop * crop * 3)
-    for b in 0..<count {
-      let image = images[Int(rng.next() % UInt64(images.count))]
-      let y0 = Int(rng.next() % UInt64(image.height - crop + 1))
-      let x0 = Int(rng.next() % UInt64(image.width - crop + 1))
-      let flip = rng.next() & 1 == 1
-      image.pixels.withUnsafeBufferPointer { px in
-        scalars.withUnsafeMutableBufferPointer { out in
-          for y in 0..<crop {
-            for x in 0..<crop {
-              let sx = flip ? x0 + crop - 1 - x : x0 + x
-              let src = ((y0 + y) * image.width + sx) * 3
-              let dst = ((b * crop + y) * crop + x) * 3
-              for ch in 0..<3 { out[dst + ch] = sampleValue(px[src + ch]) }
-            }
+    for b in 0..<count { writeCrop(crop, at: b, into: &scalars, using: &rng) }
+    return Tensor(shape: [count, crop, crop, 3], scalars: scalars)
+  }
+
+  /// The crops at `positions` of step `step`'s global batch: each position's image, corner and flip are drawn from
+  /// a generator seeded by `(seed, step, position)` alone, so whichever rank computes a position draws the same crop.
+  public func batch(positions: Range<Int>, crop: Int, seed: UInt64, step: Int) -> Tensor {
+    var scalars = [Float](repeating: 0, count: positions.count * crop * crop * 3)
+    for (b, position) in positions.enumerated() {
+      var rng = SplitMix64(seed: derivedSeed(seed, 3, UInt64(step), UInt64(position)))
+      writeCrop(crop, at: b, into: &scalars, using: &rng)
+    }
+    return Tensor(shape: [positions.count, crop, crop, 3], scalars: scalars)
+  }
+
+  /// One random crop (image, corner, flip) into slot `b` of a `[_, crop, crop, 3]` buffer.
+  private func writeCrop(_ crop: Int, at b: Int, into scalars: inout [Float], using rng: inout SplitMix64) {
+    let image = images[Int(rng.next() % UInt64(images.count))]
+    let y0 = Int(rng.next() % UInt64(image.height - crop + 1))
+    let x0 = Int(rng.next() % UInt64(image.width - crop + 1))
+    let flip = rng.next() & 1 == 1
+    image.pixels.withUnsafeBufferPointer { px in
+      scalars.withUnsafeMutableBufferPointer { out in
+        for y in 0..<crop {
+          for x in 0..<crop {
+            let sx = flip ? x0 + crop - 1 - x : x0 + x
+            let src = ((y0 + y) * image.width + sx) * 3
+            let dst = ((b * crop + y) * crop + x) * 3
+            for ch in 0..<3 { out[dst + ch] = sampleValue(px[src + ch]) }
           }
         }
       }
     }
-    return Tensor(shape: [count, crop, crop, 3], scalars: scalars)
   }
 }

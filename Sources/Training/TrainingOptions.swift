@@ -9,7 +9,10 @@ public struct TrainingOptions: Sendable {
   /// Stop after this many steps, or after `minutes` of wall time, whichever comes first.
   public var steps: Int = 10_000
   public var minutes: Double?
+  /// The global batch: split into `shardCount` shards, whatever the number of ranks.
   public var batch = 16
+  /// Shards per step (`ShardPlan`); nil for `ShardPlan.defaultShards(batch:)`.
+  public var shards: Int?
   public var crop = 128
   public var learningRate: Float = 4e-4
   public var warmupSteps = 200
@@ -27,4 +30,6 @@ public struct TrainingOptions: Sendable {
   public var logEvery = 50
 
   public init(configuration: ModelConfiguration) { self.configuration = configuration }
+
+  public var shardPlan: ShardPlan { ShardPlan(batch: batch, shards: shards ?? ShardPlan.defaultShards(batch: batch)) }
 }

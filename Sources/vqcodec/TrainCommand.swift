@@ -25,7 +25,12 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Codebook learning for straight-through: ema or loss.") var codebook = "ema"
   @Option(help: "Stop after this many steps.") var steps = 10_000
   @Option(help: "Stop after this many minutes of training, if sooner.") var minutes: Double?
-  @Option(help: "Images per batch.") var batch = 16
+  @Option(help: "Images per step (the global batch, over all MPI ranks).") var batch = 16
+  @Option(
+    help: ArgumentHelp(
+      "Shards the batch is cut into; each shard's gradient is computed alone and the shards' are added in order, so "
+        + "any number of ranks up to this gives the same model (default: the batch's largest divisor up to 8)."))
+  var shards: Int?
   @Option(help: "Random crop size in pixels.") var crop = 128
   @Option(help: "Peak learning rate (linear warm-up, then cosine decay).") var lr: Float = 4e-4
   @Option(help: "Warm-up steps.") var warmup = 200
@@ -68,6 +73,9 @@ struct TrainCommand: ParsableCommand {
       throw ValidationError("intervals must be positive")
     }
     if let minutes, minutes <= 0 { throw ValidationError("--minutes must be positive") }
+    if let shards, shards < 1 || batch % shards != 0 {
+      throw ValidationError("--shards must divide --batch (\(batch)) into equal shards")
+    }
   }
 
   func run() throws {
@@ -86,6 +94,7 @@ struct TrainCommand: ParsableCommand {
     options.quantizer.usesBaseline = !noBaseline
     options.quantizer.quantizerDropout = !noQuantizerDropout
     (options.steps, options.minutes, options.batch, options.crop) = (steps, minutes, batch, crop)
+    options.shards = shards
     (options.learningRate, options.warmupSteps, options.seed) = (lr, warmup, seed)
     (options.validateEvery, options.checkpointEvery, options.logEvery) = (validateEvery, checkpointEvery, logEvery)
     options.temperature = TemperatureSchedule(start: temperatureStart, end: temperatureEnd, steps: temperatureSteps)

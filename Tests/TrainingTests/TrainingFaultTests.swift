@@ -92,7 +92,7 @@ import Testing
 }
 
 /// Checkpoints whose checksum is valid but whose values are not: each is refused with an error, never trapped on.
-@Test(arguments: ["nan step", "rng piece too large", "short moments", "infinite counts", "negative idle steps"])
+@Test(arguments: ["nan step", "step piece too large", "short moments", "infinite counts", "negative idle steps"])
 func aCheckpointWithBadValuesIsRefused(_ corruption: String) throws {
   let folder = try makeTrainingFolder()
   defer { folder.remove() }
@@ -107,7 +107,7 @@ func aCheckpointWithBadValuesIsRefused(_ corruption: String) throws {
   }
   switch corruption {
   case "nan step": try replace("run.step") { $0.scalars[0] = .nan }
-  case "rng piece too large": try replace("run.rng") { $0.scalars[3] = 70_000 }
+  case "step piece too large": try replace("run.optimizerStep") { $0.scalars[3] = 70_000 }
   case "short moments":
     let name = "adam.m." + trainer.optimizer.parameters[0].name
     try replace(name) { $0 = Tensor(shape: [$0.count - 1], scalars: Array($0.scalars.dropLast())) }
