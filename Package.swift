@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 // Layers of the system, bottom to top (Docs/ARCHITECTURE.md); dependencies only point down.
@@ -11,6 +11,8 @@ let package = Package(
     // Every parser's fuzz entry point, for the libFuzzer harness in Tests/Fuzz (a separate package); not API.
     .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
   ],
+  // `swift build --traits MPI` (needs libopenmpi-dev): `mpirun -np N vqcodec train …` trains data-parallel.
+  traits: [.trait(name: "MPI", description: "Data-parallel training over Open MPI (libopenmpi-dev).")],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
@@ -21,6 +23,12 @@ let package = Package(
     .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
     .target(name: "CPNG", linkerSettings: [.linkedLibrary("png"), .linkedLibrary("z")]),
     .target(name: "CJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
+    .systemLibrary(
+      name: "COpenMPI", path: "Sources/COpenMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+    // Empty unless the MPI trait is on, so a plain build needs no MPI headers.
+    .target(
+      name: "CMPI", dependencies: [.target(name: "COpenMPI", condition: .when(traits: ["MPI"]))],
+      cSettings: [.define("VQCODEC_MPI", .when(traits: ["MPI"]))]),
 
     // MARK: - Layers
     .target(name: "Serialization", dependencies: ["CZlib"]),
@@ -38,6 +46,9 @@ let package = Package(
     // The report measures codecs through Codec's public API only.
     .target(name: "Report", dependencies: ["Codec", "Imaging", "Bitstream", "Quantizers", "Serialization"]),
     .target(name: "Training", dependencies: ["Bitstream", "Codec", "Imaging", "Quantizers", "Serialization"]),
+    // `RankGroup` over Open MPI; empty unless the MPI trait is on.
+    .target(
+      name: "MessagePassing", dependencies: ["Training", .target(name: "CMPI", condition: .when(traits: ["MPI"]))]),
     // Measurements for developers and papers, not for users' files: the bench-f4 timings and gradient variance.
     .target(
       name: "ResearchTools", dependencies: ["Codec", "Layers", "Quantizers", "Serialization", "Tensors", "Training"]),
@@ -47,6 +58,7 @@ let package = Package(
       name: "vqcodec",
       dependencies: [
         "Codec", "Report", "ResearchTools", "Training", "DefaultModel", "Serialization",
+        .target(name: "MessagePassing", condition: .when(traits: ["MPI"])),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 

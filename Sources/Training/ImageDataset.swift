@@ -4,7 +4,7 @@ import Imaging
 import Tensors
 
 /// The decoded training images, held in memory (a few hundred photos fit easily), and random crops of them.
-public final class ImageDataset {
+public final class ImageDataset: Sendable {
   public let images: [RGBImage]
   public let paths: [String]
   /// Files that could not be read, with the reason (one warning each is printed by the caller).
@@ -44,6 +44,19 @@ public final class ImageDataset {
   public init(images: [RGBImage]) {
     precondition(!images.isEmpty, "a dataset needs at least one image")
     (self.images, self.paths, self.skipped, self.tooSmall) = (images, images.indices.map { "<memory \($0)>" }, [], 0)
+  }
+
+  /// The images' count and a 64-bit FNV-1a hash of their sizes and a sample of their bytes (every 997th), as four
+  /// 16-bit pieces that floats hold exactly: ranks compare theirs before training, so all crop from the same images.
+  public var summary: [Float] {
+    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+    func mix(_ value: Int) { hash = (hash ^ UInt64(truncatingIfNeeded: value)) &* 0x0000_0100_0000_01B3 }
+    for image in images {
+      mix(image.width)
+      mix(image.height)
+      for i in stride(from: 0, to: image.pixels.count, by: 997) { mix(Int(image.pixels[i])) }
+    }
+    return [Float(images.count)] + (0..<4).map { Float((hash >> (16 * UInt64($0))) & 0xFFFF) }
   }
 
   /// `count` random `crop × crop` crops, each flipped horizontally with probability ½, as `[count, crop, crop, 3]`

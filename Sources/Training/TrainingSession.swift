@@ -18,34 +18,51 @@ public final class TrainingSession {
   public let modelPath: String
   public let validationImages: [RGBImage]
   private var elapsedBefore = 0.0
-  private let log: AppendingFile
+  /// The metrics log; only rank 0 writes files (the model, the checkpoint, the log).
+  private let log: AppendingFile?
   /// The step of the model and checkpoint on disk from this run (or the one resumed), if any.
   private var savedStep: Int?
 
   /// The checkpoint (`model.vqm.ckpt`) and metrics log (`model.vqm.log.jsonl`) sit beside the model.
   public var checkpointPath: String { modelPath + ".ckpt" }
   public var logPath: String { modelPath + ".log.jsonl" }
+  private var writesFiles: Bool { trainer.group.rank == 0 }
 
   /// A fresh run starts an empty log; a resumed one appends to it. Whether existing files may be replaced is the
-  /// caller's decision (`vqcodec train --force`).
+  /// caller's decision (`vqcodec train --force`). Over several ranks, rank 0 reads the checkpoint (or takes its own
+  /// fresh state) and sends it to the others, so every rank starts from rank 0's parameters and optimizer state.
   public init(
     trainer: Trainer, modelPath: String, validationImages: [RGBImage] = [], resumeFrom checkpoint: String? = nil
   ) throws {
     self.trainer = trainer
     self.modelPath = modelPath
     self.validationImages = validationImages
-    if let checkpoint {
-      let bytes: [UInt8]
-      do { bytes = try FileBytes.read(path: checkpoint) } catch { throw TrainingError.badCheckpoint("\(error)") }
+    let group = trainer.group
+    if checkpoint != nil || group.size > 1 {
+      var bytes: [UInt8] = []
+      if group.rank == 0 {
+        if let checkpoint {
+          do { bytes = try FileBytes.read(path: checkpoint) } catch { throw TrainingError.badCheckpoint("\(error)") }
+        } else {
+          bytes = Checkpoint.serialize(trainer, elapsedSeconds: 0)
+        }
+      }
+      bytes = group.broadcast(bytes, from: 0)
       elapsedBefore = try Checkpoint.restore(bytes, into: trainer)
-      savedStep = trainer.step
+      if checkpoint != nil { savedStep = trainer.step }
     }
-    do { log = try AppendingFile(path: modelPath + ".log.jsonl", truncating: checkpoint == nil) } catch {
-      throw TrainingError.writeFailed("\(error)")
+    if group.rank == 0 {
+      do { log = try AppendingFile(path: modelPath + ".log.jsonl", truncating: checkpoint == nil) } catch {
+        throw TrainingError.writeFailed("\(error)")
+      }
+    } else {
+      log = nil
     }
   }
 
   /// Trains until `options.steps`, `options.minutes` or `shouldStop()`; saves the model and a checkpoint at the end.
+  /// Every rank runs this loop; the ranks agree before each step whether to stop (any rank's Ctrl-C or clock stops
+  /// them all at the same step), and only rank 0 reports, logs, validates and saves.
   /// - Throws: `TrainingError.divergedAfterSaving` when a step's loss or gradient is not finite (the files on disk
   ///   then keep the last good step), `.writeFailed` when the log, the model or the checkpoint cannot be written.
   public func run(shouldStop: () -> Bool, report: (Event) -> Void) throws {
@@ -53,18 +70,27 @@ public final class TrainingSession {
     let start = DispatchTime.now().uptimeNanoseconds
     func elapsed() -> Double { elapsedBefore + Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
     while trainer.step < options.steps {
-      if let minutes = options.minutes, elapsed() >= minutes * 60 { break }
-      if shouldStop() { break }
+      let timeUp = options.minutes.map { elapsed() >= $0 * 60 } ?? false
+      if anyRank(timeUp || shouldStop()) { break }
       let metrics: StepMetrics
       do { metrics = try trainer.trainStep() } catch { throw afterDivergence(error) }
+      guard writesFiles else { continue }
       report(.step(metrics, elapsed: elapsed(), total: options.steps))
       if trainer.step % options.logEvery == 0 { try writeLog(metrics, elapsed: elapsed()) }
       if !validationImages.isEmpty && trainer.step % options.validateEvery == 0 { try validate(report) }
       if trainer.step % options.checkpointEvery == 0 { try save(elapsed: elapsed(), report: report) }
     }
+    guard writesFiles else { return }
     // The last step may already have been validated and saved by the periodic checks.
     if !validationImages.isEmpty && trainer.step % options.validateEvery != 0 { try validate(report) }
     if trainer.step % options.checkpointEvery != 0 || trainer.step == 0 { try save(elapsed: elapsed(), report: report) }
+  }
+
+  /// Whether any rank says yes: one small collective per step, so all ranks stop at the same step.
+  private func anyRank(_ flag: Bool) -> Bool {
+    let group = trainer.group
+    guard group.size > 1 else { return flag }
+    return group.allGather([flag ? 1 : 0], counts: [Int](repeating: 1, count: group.size)).contains(1)
   }
 
   /// The trainer's divergence, told with what is on disk.
@@ -123,7 +149,7 @@ public final class TrainingSession {
   }
 
   private func writeLine(_ record: JSONValue) throws {
-    do { try log.append(record.line + "\n") } catch { throw TrainingError.writeFailed("\(error)") }
+    do { try log?.append(record.line + "\n") } catch { throw TrainingError.writeFailed("\(error)") }
   }
 }
 

@@ -4,6 +4,10 @@ import Training
 /// Training progress on stderr: a live, rewritten line on a terminal, plain periodic lines otherwise (logs, CI).
 final class ProgressPrinter {
   private let isTerminal = isatty(STDERR_FILENO) != 0
+  /// Prints nothing: the MPI ranks other than 0 (one progress line per job).
+  private let silent: Bool
+
+  init(silent: Bool = false) { self.silent = silent }
   private var lastPlain = Date.distantPast
   private var lineOpen = false
 
@@ -46,7 +50,7 @@ final class ProgressPrinter {
     }
   }
 
-  private func write(_ s: String) { writeToStandardError(s) }
+  private func write(_ s: String) { if !silent { writeToStandardError(s) } }
 
   private func clock(_ seconds: Double) -> String {
     let s = Int(seconds)

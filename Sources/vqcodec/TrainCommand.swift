@@ -79,7 +79,19 @@ struct TrainCommand: ParsableCommand {
   }
 
   func run() throws {
-    if resume == nil {
+    let ranks = RankSetup.join()
+    do { try train(group: ranks.group) } catch {
+      // Every rank meets a divergence at the same step; rank 0 tells it. Any other failure is this rank's own, and
+      // its exit (without MPI_Finalize) makes mpirun end the other ranks.
+      if ranks.group.rank != 0, case TrainingError.divergedAfterSaving = error { throw QuietFailure() }
+      throw error
+    }
+    ranks.finish()
+  }
+
+  private func train(group: RankGroup) throws {
+    let writesFiles = group.rank == 0
+    if resume == nil && writesFiles {
       for path in [out, out + ".ckpt", out + ".log.jsonl"] { try checkOutput(path, input: folder, force: force) }
     }
     threadOptions.apply()
@@ -102,11 +114,21 @@ struct TrainCommand: ParsableCommand {
       throw ValidationError(
         "--crop must be a multiple of the preset's downsampling factor \(options.configuration.downsampling)")
     }
+    guard group.size <= options.shardPlan.count else {
+      if group.rank != 0 { throw QuietFailure() }
+      throw CommandFailure(
+        "\(group.size) ranks but only \(options.shardPlan.count) shards per step: use at most that many ranks, "
+          + "or more --shards")
+    }
 
-    let progress = ProgressPrinter()
+    let progress = ProgressPrinter(silent: !writesFiles)
+    if group.size > 1 { progress.note("\(group.size) ranks, \(options.shardPlan.count) shards per step") }
     var rng = SplitMix64(seed: seed)
     let model = VQModel(options.configuration, estimator: options.estimator, options: options.quantizer, using: &rng)
-    if let initFrom { try startTransforms(of: model, from: initFrom, options: &options, progress: progress) }
+    // Rank 0's weights reach the other ranks with the rest of its state (`TrainingSession`).
+    if let initFrom, writesFiles {
+      try startTransforms(of: model, from: initFrom, options: &options, progress: progress)
+    }
     progress.note("reading images under \(folder)")
     let dataset = try ImageDataset(folder: folder, crop: crop)
     for (path, reason) in dataset.skipped { progress.note("warning: skipped \(path): \(reason)") }
@@ -114,9 +136,10 @@ struct TrainCommand: ParsableCommand {
       "\(dataset.images.count) images loaded, \(dataset.skipped.count) unreadable, "
         + "\(dataset.tooSmall) smaller than \(crop)×\(crop)"
     )
-    let validationImages = try loadValidation()
+    try checkSameImages(dataset, group: group)
+    let validationImages = writesFiles ? try loadValidation() : []
 
-    let trainer = Trainer(options: options, model: model, dataset: dataset)
+    let trainer = Trainer(options: options, model: model, dataset: dataset, group: group)
     let session = try TrainingSession(
       trainer: trainer, modelPath: out, validationImages: validationImages, resumeFrom: resume)
     if resume != nil { progress.note("resumed at step \(trainer.step)") }
@@ -127,6 +150,22 @@ struct TrainCommand: ParsableCommand {
       progress.note("interrupted: checkpoint written to \(session.checkpointPath); continue with --resume")
     }
     progress.note("model written to \(out) (metrics: \(session.logPath))")
+  }
+
+  /// Every rank must crop from the same images: a rank whose folder differs (another host's copy) stops the job.
+  private func checkSameImages(_ dataset: ImageDataset, group: RankGroup) throws {
+    guard group.size > 1 else { return }
+    let mine = dataset.summary
+    let all = group.allGather(mine, counts: [Int](repeating: mine.count, count: group.size))
+    let first = Array(all.prefix(mine.count))
+    guard (0..<group.size).allSatisfy({ Array(all[$0 * mine.count..<($0 + 1) * mine.count]) == first }) else {
+      // Each rank that differs from rank 0 says so; the others stop without a word.
+      guard mine == first else {
+        throw CommandFailure(
+          "rank \(group.rank) sees other training images under \(folder) than rank 0 (every host needs the same copy)")
+      }
+      throw QuietFailure()
+    }
   }
 
   /// `--init-from`: the source model's encoder and decoder weights; its fingerprint goes into the new model's notes.
@@ -148,18 +187,22 @@ struct TrainCommand: ParsableCommand {
   }
 }
 
-/// Set by SIGINT (Ctrl-C): the loop finishes its step, then writes a checkpoint and stops. The handler runs on a
-/// dispatch queue while the loop reads the flag on the main thread, hence the atomic.
+/// Set by SIGINT (Ctrl-C), SIGTERM or SIGUSR1: the loop finishes its step, then writes a checkpoint and stops.
+/// `mpirun` turns its own SIGINT or SIGTERM into SIGTERM for every rank and forwards SIGUSR1, so Ctrl-C (or
+/// `kill -USR1` to mpirun) stops a data-parallel job the same way. The handlers run on a dispatch queue while the
+/// loop reads the flag on the main thread, hence the atomic.
 final class InterruptFlag: Sendable {
   private let flag = Atomic<Bool>(false)
-  private let source: SignalSource
+  private let sources: [SignalSource]
 
   var isSet: Bool { flag.load(ordering: .relaxed) }
 
   init() {
-    signal(SIGINT, SIG_IGN)
-    source = SignalSource(DispatchSource.makeSignalSource(signal: SIGINT, queue: .global()))
-    source.start { [unowned self] in self.flag.store(true, ordering: .relaxed) }
+    sources = [SIGINT, SIGTERM, SIGUSR1].map { number in
+      signal(number, SIG_IGN)
+      return SignalSource(DispatchSource.makeSignalSource(signal: number, queue: .global()))
+    }
+    for source in sources { source.start { [unowned self] in self.flag.store(true, ordering: .relaxed) } }
   }
 }
 

@@ -27,7 +27,7 @@ struct VQCodecCommand: ParsableCommand {
       {
         exit(withError: error)
       }
-      writeToStandardError("error: \(failureText(error))\n")
+      if !(error is QuietFailure) { writeToStandardError("error: \(failureText(error))\n") }
       Foundation.exit(1)
     }
   }

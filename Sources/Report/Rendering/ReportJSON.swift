@@ -1,4 +1,5 @@
 import Serialization
+
 /// The JSON rendering: CompressAI's results shape (`name`, `description`, `results` with one entry per operating
 /// point), followed by what CompressAI has no place for: the operating points, the JPEG curve at matched rate,
 /// codebook usage and the per-image rows.
