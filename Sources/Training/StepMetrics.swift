@@ -19,4 +19,7 @@ public struct StepMetrics: Sendable {
   public var learningRate: Float = 0
   public var temperature: Float?
   public var imagesPerSecond: Double = 0
+  /// Seconds in the step's exchange of shard records between ranks, waiting for the slowest rank included (about 0
+  /// in one process).
+  public var communicationSeconds: Double = 0
 }

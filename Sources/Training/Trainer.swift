@@ -57,7 +57,10 @@ public final class Trainer {
     local.reserveCapacity(mine.count * layout.count)
     for shard in mine { local += shardRecord(shard, layout: layout, activeStages: activeStages) }
     let counts = (0..<group.size).map { shards.shards(ofRank: $0, among: group.size).count * layout.count }
-    let totals = layout.sumInShardOrder(group.allGather(local, counts: counts), shards: shards.count)
+    let exchange = DispatchTime.now().uptimeNanoseconds
+    let records = group.allGather(local, counts: counts)
+    metrics.communicationSeconds = Double(DispatchTime.now().uptimeNanoseconds - exchange) / 1e9
+    let totals = layout.sumInShardOrder(records, shards: shards.count)
 
     let loss = totals[layout.loss] / Float(shards.count)
     guard loss.isFinite else { throw .diverged(step: step + 1, quantity: "loss") }
@@ -84,6 +87,12 @@ public final class Trainer {
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     metrics.imagesPerSecond = Double(options.batch) / seconds
     return metrics
+  }
+
+  /// Bytes this rank receives per step: the records of the shards other ranks computed (`StepRecordLayout`).
+  public var receivedBytesPerStep: Int {
+    (shards.count - shards.shards(ofRank: group.rank, among: group.size).count) * StepRecordLayout(model: model).count
+      * MemoryLayout<Float>.size
   }
 
   /// Codebooks not yet initialised start from k-means on the first shard's latents, which every rank computes.

@@ -145,6 +145,7 @@ public final class TrainingSession {
     ]
     if let t = m.temperature { fields.append(("temperature", logged(t))) }
     fields.append(("images_per_s", logged(m.imagesPerSecond)))
+    if trainer.group.size > 1 { fields.append(("exchange_s", logged(m.communicationSeconds))) }
     try writeLine(.object(fields))
   }
 

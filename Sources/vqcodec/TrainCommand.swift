@@ -29,7 +29,7 @@ struct TrainCommand: ParsableCommand {
   @Option(
     help: ArgumentHelp(
       "Shards the batch is cut into; each shard's gradient is computed alone and the shards' are added in order, so "
-        + "any number of ranks up to this gives the same model (default: the batch's largest divisor up to 8)."))
+        + "any number of ranks up to this gives the same model (default: the batch's largest divisor up to 4)."))
   var shards: Int?
   @Option(help: "Random crop size in pixels.") var crop = 128
   @Option(help: "Peak learning rate (linear warm-up, then cosine decay).") var lr: Float = 4e-4
@@ -122,7 +122,6 @@ struct TrainCommand: ParsableCommand {
     }
 
     let progress = ProgressPrinter(silent: !writesFiles)
-    if group.size > 1 { progress.note("\(group.size) ranks, \(options.shardPlan.count) shards per step") }
     var rng = SplitMix64(seed: seed)
     let model = VQModel(options.configuration, estimator: options.estimator, options: options.quantizer, using: &rng)
     // Rank 0's weights reach the other ranks with the rest of its state (`TrainingSession`).
@@ -140,6 +139,11 @@ struct TrainCommand: ParsableCommand {
     let validationImages = writesFiles ? try loadValidation() : []
 
     let trainer = Trainer(options: options, model: model, dataset: dataset, group: group)
+    if group.size > 1 {
+      progress.note(
+        "\(group.size) ranks, \(options.shardPlan.count) shards per step; rank 0 receives "
+          + String(format: "%.1f MB per step", Double(trainer.receivedBytesPerStep) / 1e6))
+    }
     let session = try TrainingSession(
       trainer: trainer, modelPath: out, validationImages: validationImages, resumeFrom: resume)
     if resume != nil { progress.note("resumed at step \(trainer.step)") }

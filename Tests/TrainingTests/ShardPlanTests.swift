@@ -12,8 +12,8 @@ func ranksTakeContiguousShardRangesThatCoverTheBatch(shards: Int, ranks: Int) {
   #expect(plan.positions(ofShard: shards - 1) == (shards - 1) * 2..<shards * 2)
 }
 
-@Test func theDefaultShardCountIsTheBatchsLargestDivisorUpToEight() {
-  #expect([1, 2, 3, 7, 12, 16, 32, 9].map { ShardPlan.defaultShards(batch: $0) } == [1, 2, 3, 7, 6, 8, 8, 3])
+@Test func theDefaultShardCountIsTheBatchsLargestDivisorUpToFour() {
+  #expect([1, 2, 3, 7, 12, 16, 32, 9].map { ShardPlan.defaultShards(batch: $0) } == [1, 2, 3, 1, 4, 4, 4, 3])
 }
 
 @Test func derivedSeedsDifferByEveryPart() {
