@@ -59,6 +59,20 @@ public final class OutputFile {
     }
   }
 
+  /// Standard output (`-` on a command line), written through whatever the shell connected it to: a terminal, a
+  /// pipe or a file it opened. Closing closes a duplicate; the process's standard output stays open.
+  public static func standardOutput() throws -> OutputFile {
+    let descriptor = dup(STDOUT_FILENO)
+    if descriptor < 0 {
+      throw ImageError.writeFailed(path: "standard output", reason: FileBytes.errorText(errno))
+    }
+    return OutputFile(writingThrough: descriptor, name: "standard output")
+  }
+
+  private init(writingThrough descriptor: Int32, name: String) {
+    (path, destination, self.descriptor, temporaryPath) = (name, name, descriptor, nil)
+  }
+
   deinit {
     if descriptor >= 0 { close(descriptor) }
     if let temporaryPath { unlink(temporaryPath) }

@@ -10,13 +10,17 @@ public enum ImageFile {
     return try decode(data: bytes, name: path)
   }
 
-  /// Decodes PNG or JPEG bytes held in memory. `name` stands for the file in
-  /// error descriptions.
+  /// Decodes PNG or JPEG bytes held in memory, turned as their EXIF orientation says. `name` stands for the file
+  /// in error descriptions.
   public static func decode(data: [UInt8], name: String = "<memory>") throws -> DecodedImage {
     if data.isEmpty { throw ImageError.emptyFile(path: name) }
     switch ImageFormat.sniff(data) {
-    case .png: return try PNGCodec.decode(data, name: name)
-    case .jpeg: return try JPEGCodec.decode(data, name: name)
+    case .some(let format):
+      let decoded = try format == .png ? PNGCodec.decode(data, name: name) : JPEGCodec.decode(data, name: name)
+      let metadata = ImageMetadata.scan(data, format: format)
+      return DecodedImage(
+        image: decoded.image.oriented(metadata.orientation), droppedAlpha: decoded.droppedAlpha, format: format,
+        metadata: metadata)
     case nil:
       // A prefix of a signature is a file cut off inside it, not garbage.
       if isSignaturePrefix(data) { throw ImageError.truncated(path: name, format: data[0] == 0x89 ? .png : .jpeg) }

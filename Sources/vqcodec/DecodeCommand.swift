@@ -7,32 +7,51 @@ struct DecodeCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "decode", abstract: "Decompress a .vq file into a PNG image.")
 
-  @Argument(help: "The .vq file.") var input: String
-  @Argument(help: "Where to write the PNG (written atomically).") var output: String
+  @Argument(help: "The .vq file, - for standard input, or a folder of them.") var input: String
+  @Argument(help: "Where to write the PNG (atomically), - for standard output, or a folder for a folder.")
+  var output: String
   @OptionGroup var modelOptions: ModelOptions
   @Flag(help: "Overwrite the output if it exists.") var force = false
-  @Flag(name: .shortAndLong, help: "Print nothing on success.") var quiet = false
+  @Flag(help: "Print nothing on success.") var quiet = false
   @OptionGroup var threadOptions: ThreadOptions
 
   func run() throws {
-    try checkOutput(output, input: input, force: force)
     threadOptions.apply()
-    let bytes = try readFile(input)
+    if isFolder(input) {
+      let codec = try modelOptions.loadCodec()
+      let folder = FolderCoding(
+        input: input, output: output, verb: "decoding", inputExtensions: ["vq"], outputExtension: "png",
+        force: force, quiet: quiet)
+      try folder.run { source, target in
+        let bytes = try readFile(source)
+        let (width, height) = try decode(bytes, with: codec, to: target)
+        return (bytes.count, try FileBytes.read(path: target).count, width * height)
+      }
+      return
+    }
+    try checkOutputArgument(output, input: input, force: force)
+    try checkExtension(output, writes: "PNG images", extensions: ["png"])
+    let bytes = try readInput(input)
     let codec = try modelOptions.loadCodec()
     let start = Date()
-    // The output is opened only once the file has passed every check (the first PNG bytes), and the PNG is
-    // written band by band as it is decoded.
+    let (width, height) = try decode(bytes, with: codec, to: output)
+    if !quiet {
+      let line =
+        "\(output == standardStream ? "standard output" : output): \(width)×\(height), "
+        + "\(String(format: "%.2f", Date().timeIntervalSince(start))) s, \(peakMemoryText())"
+      if output == standardStream { writeToStandardError(line + "\n") } else { print(line) }
+    }
+  }
+
+  /// Decodes a `.vq` file's bytes into a PNG at `path`. The output is opened only once the file has passed every
+  /// check (the first PNG bytes), and the PNG is written band by band as it is decoded.
+  private func decode(_ bytes: [UInt8], with codec: ImageCodec, to output: String) throws -> (width: Int, height: Int) {
     var file: OutputFile?
-    let (width, height) = try codec.decodePNG(bytes) { bytes in
-      if file == nil { file = try OutputFile(path: output) }
+    let size = try codec.decodePNG(bytes) { bytes in
+      if file == nil { file = try openOutput(output) }
       try file!.write(bytes)
     }
     try file!.commit()
-    if !quiet {
-      print(
-        "\(output): \(width)×\(height), \(String(format: "%.2f", Date().timeIntervalSince(start))) s, "
-          + "\(peakMemoryText())"
-      )
-    }
+    return size
   }
 }

@@ -98,7 +98,7 @@ struct ReportCommand: ParsableCommand {
   private func loadImage(_ name: String, path: String) throws -> ReportImage {
     let bytes = try readFile(path)
     let decoded = try ImageFile.decode(data: bytes, name: path)
-    if decoded.droppedAlpha { printNotice("\(path): alpha channel dropped (vqcodec codes RGB)") }
+    for change in decoded.changes { printNotice("\(path): \(change)") }
     return ReportImage(name: name, image: decoded.image, sourceByteCount: bytes.count)
   }
 

@@ -6,6 +6,11 @@ struct VQCodecCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "vqcodec",
     abstract: "A learned, discrete-latent image codec: encode, decode, train and measure.",
+    discussion: """
+      File arguments of encode and decode may be - (standard input or output) or folders. `vqcodec --version` \
+      prints the version and the built-in model's fingerprint. Shell completion: \
+      `vqcodec --generate-completion-script bash|zsh|fish`.
+      """,
     subcommands: [
       EncodeCommand.self, DecodeCommand.self, InfoCommand.self, ReportCommand.self, TrainCommand.self,
       GradientVarianceCommand.self, BenchCommand.self,
@@ -16,6 +21,12 @@ struct VQCodecCommand: ParsableCommand {
     // A reader that goes away (`vqcodec decode x.vq - | head`) then fails the write with EPIPE: one error line,
     // not death by signal.
     signal(SIGPIPE, SIG_IGN)
+    // Answered here rather than through CommandConfiguration(version:), which would read and hash the 5 MB built-in
+    // model on every run.
+    if CommandLine.arguments.dropFirst() == ["--version"] {
+      print(versionText())
+      return
+    }
     var command: ParsableCommand
     do { command = try parseAsRoot() } catch { exit(withError: error) }
     do {

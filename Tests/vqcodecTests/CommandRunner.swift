@@ -33,14 +33,16 @@ enum VQCodecBinary {
 
 struct CommandResult {
   let status: Int32
-  let stdout: String
+  let stdoutBytes: [UInt8]
   let stderr: String
+  var stdout: String { String(decoding: stdoutBytes, as: UTF8.self) }
   var stderrLines: [Substring] { stderr.split(separator: "\n", omittingEmptySubsequences: true) }
 }
 
-/// Runs `vqcodec arguments…` in `folder` with a closed stdin; output goes through files (no pipe can fill up).
+/// Runs `vqcodec arguments…` in `folder` with `stdin` (a file's path) or a closed standard input; output goes through
+/// files (no pipe can fill up).
 func vqcodec(
-  _ arguments: [String], in folder: String, sourceLocation: SourceLocation = #_sourceLocation
+  _ arguments: [String], in folder: String, stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
 ) throws -> CommandResult {
   guard let binary = VQCodecBinary.url else {
     Issue.record(
@@ -60,11 +62,14 @@ func vqcodec(
   process.executableURL = binary
   process.arguments = arguments
   process.currentDirectoryURL = URL(fileURLWithPath: folder)
-  process.standardInput = FileHandle.nullDevice
+  process.standardInput =
+    try stdin.map { try FileHandle(forReadingFrom: URL(fileURLWithPath: $0)) }
+    ?? FileHandle.nullDevice
   process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
   process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
   try process.run()
   process.waitUntilExit()
-  let read = { (path: String) in String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self) }
-  return CommandResult(status: process.terminationStatus, stdout: read(out), stderr: read(err))
+  let read = { (path: String) in [UInt8](FileManager.default.contents(atPath: path) ?? Data()) }
+  return CommandResult(
+    status: process.terminationStatus, stdoutBytes: read(out), stderr: String(decoding: read(err), as: UTF8.self))
 }

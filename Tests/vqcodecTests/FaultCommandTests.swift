@@ -86,13 +86,13 @@ func trainRefusesToReplaceAnExistingOutput(_ existing: String) throws {
 }
 
 /// A full disk: one error line, and neither a half-written output nor a temporary file is left.
-@Test(arguments: [["decode", "good.vq"], ["encode", "image.png"]])
+@Test(arguments: [["decode", "good.vq", "out.png"], ["encode", "image.png", "out.vq"]])
 func aFullDiskLeavesNoOutput(_ command: [String]) throws {
   guard let disk = SmallFileSystem.mount(bytes: 4096) else { return }
   let fixture = try BadInputFixture()
   defer { fixture.folder.remove() }
   disk.fill()
-  let result = try vqcodec(command + [disk.file("out"), "--quiet"], in: fixture.folder.path)
+  let result = try vqcodec(command.dropLast() + [disk.file(command.last!), "--quiet"], in: fixture.folder.path)
   expectOneErrorLine(result, mentioning: "No space left on device")
   #expect(disk.contents() == ["filler"])
 }

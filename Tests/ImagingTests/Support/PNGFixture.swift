@@ -19,6 +19,8 @@ struct PNGFixture {
   var palette: [(UInt8, UInt8, UInt8)] = []
   var transparency: [UInt8]? = nil
   var isInterlaced = false
+  /// Chunks written after IHDR (e.g. `eXIf`, `iCCP`), type and data.
+  var extraChunks: [(String, [UInt8])] = []
 
   var channels: Int {
     switch colorType {
@@ -37,6 +39,7 @@ struct PNGFixture {
       bigEndian32(width) + bigEndian32(height)
       + [UInt8(bitDepth), colorType.rawValue, 0, 0, isInterlaced ? 1 : 0]
     file += chunk("IHDR", header)
+    for (type, data) in extraChunks { file += chunk(type, data) }
     if !palette.isEmpty { file += chunk("PLTE", palette.flatMap { [$0.0, $0.1, $0.2] }) }
     if let transparency { file += chunk("tRNS", transparency) }
     file += chunk("IDAT", zlibStored(scanlines()))
