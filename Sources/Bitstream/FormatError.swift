@@ -7,7 +7,7 @@ public enum FormatError: Error, Equatable, Sendable, CustomStringConvertible {
   case truncated(field: String, offset: Int)
   /// The first four bytes are not "VQC1".
   case wrongMagic(found: [UInt8])
-  /// The u16 at offset 4 is a version this decoder does not know (it reads version 1).
+  /// The u16 at offset 4 is a version this decoder does not know (it reads versions 1 and 2).
   case unsupportedVersion(found: UInt16)
   /// A header field holds a value outside its documented range.
   case fieldOutOfRange(field: String, offset: Int, value: Int, valid: String)
@@ -40,7 +40,7 @@ public enum FormatError: Error, Equatable, Sendable, CustomStringConvertible {
       let hex = found.map { String($0, radix: 16) }.joined(separator: " ")
       return "not a .vq file: magic at offset 0 is [\(hex)], expected 56 51 43 31 (\"VQC1\")"
     case .unsupportedVersion(let found):
-      return "format version \(found) at offset 4 is not supported (this decoder reads version 1)"
+      return "format version \(found) at offset 4 is not supported (this decoder reads versions 1 and 2)"
     case .fieldOutOfRange(let field, let offset, let value, let valid):
       return "\(field) at offset \(offset) is \(value); valid: \(valid)"
     case .unknownCoder(let stage, let offset, let id):

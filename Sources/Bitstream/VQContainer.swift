@@ -7,7 +7,8 @@ import Serialization
 /// together in this file so that a change to one is a change to the other.
 public struct VQContainer: Equatable, Sendable {
   public static let magic: [UInt8] = [0x56, 0x51, 0x43, 0x31]  // "VQC1"
-  public static let formatVersion: UInt16 = 1
+  /// The version `serialize` writes by default: 2, progressive (FORMAT.md §3.4). Version 1 files still parse.
+  public static let formatVersion: UInt16 = 2
 
   // Limits (FORMAT.md §3.1); `parse` checks each before allocating anything sized by it.
   public static let maxPixelCount = 1 << 28
@@ -32,6 +33,9 @@ public struct VQContainer: Equatable, Sendable {
   public var codebookSize: Int
   /// offset 36 onward: one entry per residual stage, 1...16 of them.
   public var stages: [StagePayload]
+  /// offset 4: 1 (one CRC over the file) or 2 (a header CRC and one per stage, so any prefix of whole stages is a
+  /// valid file).
+  public var version: UInt16
 
   /// offset 28: ceil(imageWidth / f).
   public var latentWidth: Int { (imageWidth + downsamplingFactor - 1) / downsamplingFactor }
@@ -40,8 +44,9 @@ public struct VQContainer: Equatable, Sendable {
 
   public init(
     modelFingerprint: [UInt8], imageWidth: Int, imageHeight: Int, channels: Int,
-    downsamplingFactor: Int, codebookSize: Int, stages: [StagePayload]
+    downsamplingFactor: Int, codebookSize: Int, stages: [StagePayload], version: UInt16 = formatVersion
   ) {
+    self.version = version
     self.modelFingerprint = modelFingerprint
     self.imageWidth = imageWidth
     self.imageHeight = imageHeight
@@ -61,8 +66,9 @@ public struct VQContainer: Equatable, Sendable {
     precondition(Self.codebookSizes.contains(codebookSize), "K must be 2...65536")
     precondition(Self.stageCounts.contains(stages.count), "1...16 stages")
     precondition(latentWidth * latentHeight * stages.count <= Self.maxTotalIndexCount, "too many indices")
+    precondition(version == 1 || version == 2, "version 1 or 2")
     var bytes = Self.magic
-    bytes.appendLittleEndian(Self.formatVersion)
+    bytes.appendLittleEndian(version)
     bytes += modelFingerprint
     bytes.appendLittleEndian(UInt16(imageWidth))
     bytes.appendLittleEndian(UInt16(imageHeight))
@@ -71,24 +77,48 @@ public struct VQContainer: Equatable, Sendable {
     bytes.appendLittleEndian(UInt16(latentWidth))
     bytes.appendLittleEndian(UInt16(latentHeight))
     bytes.appendLittleEndian(UInt32(codebookSize))
-    bytes.append(UInt8(stages.count))
-    for stage in stages {
-      bytes.append(stage.coder.rawValue)
-      bytes.appendLittleEndian(UInt32(stage.bytes.count))
+    if version == 1 {
+      bytes.append(UInt8(stages.count))
+      for stage in stages {
+        bytes.append(stage.coder.rawValue)
+        bytes.appendLittleEndian(UInt32(stage.bytes.count))
+      }
+      for stage in stages { bytes += stage.bytes }
+      bytes.appendLittleEndian(CRC32.checksum(bytes[...]))
+      return bytes
     }
-    for stage in stages { bytes += stage.bytes }
-    bytes.appendLittleEndian(CRC32.checksum(bytes[...]))
+    var chain = CRC32.checksum(bytes[...])
+    bytes.appendLittleEndian(chain)
+    for stage in stages {
+      var block: [UInt8] = []
+      block.appendLittleEndian(chain)
+      block.append(stage.coder.rawValue)
+      block.appendLittleEndian(UInt32(stage.bytes.count))
+      block += stage.bytes
+      chain = CRC32.checksum(block[...])
+      bytes += block.dropFirst(4)
+      bytes.appendLittleEndian(chain)
+    }
     return bytes
   }
 
-  /// Reads a `.vq` file, checking every field in file order, every limit before anything is allocated from
-  /// it, every length against the bytes that remain, and finally the CRC-32 (FORMAT.md §6).
+  /// The same image with only its first `count` stages: a version 2 file's bytes are then a prefix of the whole
+  /// file's (`vqcodec truncate`), and it decodes to what decoding the whole file with `count` stages gives.
+  public func keepingStages(_ count: Int) -> VQContainer {
+    precondition((1...stages.count).contains(count), "keep 1...\(stages.count) stages, not \(count)")
+    var kept = self
+    kept.stages = Array(stages.prefix(count))
+    return kept
+  }
+
+  /// Reads a `.vq` file of version 1 or 2, checking every field in file order, every limit before anything is
+  /// allocated from it, every length against the bytes that remain, and every CRC-32 (FORMAT.md §6).
   public static func parse(_ bytes: [UInt8]) throws(FormatError) -> VQContainer {
     var reader = ByteReader(bytes)
     let magic = try reader.readBytes(4, field: "magic")
     guard magic == Self.magic else { throw .wrongMagic(found: magic) }
     let version = try reader.read(UInt16.self, field: "version")
-    guard version == Self.formatVersion else { throw .unsupportedVersion(found: version) }
+    guard version == 1 || version == 2 else { throw .unsupportedVersion(found: version) }
     let fingerprint = try reader.readBytes(16, field: "modelFingerprint")
 
     let width = Int(try reader.read(UInt16.self, field: "width"))
@@ -121,6 +151,13 @@ public struct VQContainer: Equatable, Sendable {
     let codebookSize = Int(try reader.read(UInt32.self, field: "codebookSize"))
     guard codebookSizes.contains(codebookSize) else {
       throw .fieldOutOfRange(field: "codebookSize", offset: 32, value: codebookSize, valid: "2...65536")
+    }
+    if version == 2 {
+      return try parseStages(
+        bytes, reader: &reader,
+        VQContainer(
+          modelFingerprint: fingerprint, imageWidth: width, imageHeight: height, channels: channels,
+          downsamplingFactor: factor, codebookSize: codebookSize, stages: [], version: 2))
     }
     let stageCount = Int(try reader.read(UInt8.self, field: "stageCount"))
     guard stageCounts.contains(stageCount) else {
@@ -163,6 +200,47 @@ public struct VQContainer: Equatable, Sendable {
 
     return VQContainer(
       modelFingerprint: fingerprint, imageWidth: width, imageHeight: height, channels: channels,
-      downsamplingFactor: factor, codebookSize: codebookSize, stages: stages)
+      downsamplingFactor: factor, codebookSize: codebookSize, stages: stages, version: 1)
+  }
+
+  /// Version 2 after the header's fields (§3.4): the header's CRC-32, then stage blocks to the end of the file, each
+  /// checked against its CRC-32, which chains it to the header and the stages before it.
+  private static func parseStages(
+    _ bytes: [UInt8], reader: inout ByteReader, _ header: VQContainer
+  ) throws(FormatError) -> VQContainer {
+    var container = header
+    let headerEnd = reader.offset
+    var chain = try reader.read(UInt32.self, field: "header CRC-32")
+    let computed = CRC32.checksum(bytes[..<headerEnd])
+    guard chain == computed else { throw .checksumMismatch(stored: chain, computed: computed) }
+    guard reader.remainingCount > 0 else { throw .truncated(field: "stage 0", offset: reader.offset) }
+    while reader.remainingCount > 0 {
+      let stage = container.stages.count
+      let start = reader.offset
+      guard stage < stageCounts.upperBound else {
+        throw .fieldOutOfRange(field: "stage count", offset: start, value: stage + 1, valid: "1...16")
+      }
+      guard container.latentWidth * container.latentHeight * (stage + 1) <= maxTotalIndexCount else {
+        throw .fieldOutOfRange(
+          field: "stage count", offset: start, value: stage + 1,
+          valid: "latentWidth × latentHeight × stages ≤ 2^26")
+      }
+      let id = try reader.read(UInt8.self, field: "coderID of stage \(stage)")
+      guard let coder = CoderID(rawValue: id) else { throw .unknownCoder(stage: stage, offset: start, id: id) }
+      let length = try reader.read(UInt32.self, field: "payloadLength of stage \(stage)")
+      guard Int(length) <= reader.remainingCount else {
+        throw .payloadLengthExceedsFile(
+          stage: stage, offset: start + 1, length: length, available: reader.remainingCount)
+      }
+      let payload = try reader.readBytes(Int(length), field: "payload of stage \(stage)")
+      let stored = try reader.read(UInt32.self, field: "CRC-32 of stage \(stage)")
+      var block: [UInt8] = []
+      block.appendLittleEndian(chain)
+      block += bytes[start..<start + 5 + Int(length)]
+      chain = CRC32.checksum(block[...])
+      guard stored == chain else { throw .inStage(stage, .checksumMismatch(stored: stored, computed: chain)) }
+      container.stages.append(StagePayload(coder: coder, bytes: payload))
+    }
+    return container
   }
 }

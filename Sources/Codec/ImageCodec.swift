@@ -51,9 +51,10 @@ public final class ImageCodec: @unchecked Sendable {
     return container.serialize()
   }
 
-  /// Decompresses `.vq` bytes made with this model; throws `CodecError` on anything malformed or foreign.
-  public func decode(_ bytes: [UInt8]) throws(CodecError) -> RGBImage {
-    let (grids, width, height) = try indexGrids(of: bytes)
+  /// Decompresses `.vq` bytes made with this model, from its first `stages` stages (all when nil: a lower quality
+  /// from the same file); throws `CodecError` on anything malformed or foreign.
+  public func decode(_ bytes: [UInt8], stages: Int? = nil) throws(CodecError) -> RGBImage {
+    let (grids, width, height) = try indexGrids(of: bytes, stages: stages)
     return TiledInference(model: model).image(from: grids, width: width, height: height)
   }
 
@@ -61,19 +62,29 @@ public final class ImageCodec: @unchecked Sendable {
   /// whole image is never in memory, whatever its size. The file is checked before `sink` sees a byte.
   /// - Throws: `CodecError` for a malformed or foreign file, or what `sink` throws.
   @discardableResult
-  public func decodePNG(_ bytes: [UInt8], to sink: @escaping PNGRowWriter.Sink) throws -> (width: Int, height: Int) {
-    let (grids, width, height) = try indexGrids(of: bytes)
+  public func decodePNG(
+    _ bytes: [UInt8], stages: Int? = nil, to sink: @escaping PNGRowWriter.Sink
+  ) throws -> (width: Int, height: Int) {
+    let (grids, width, height) = try indexGrids(of: bytes, stages: stages)
     let writer = try PNGRowWriter(width: width, height: height, sink: sink)
     try TiledInference(model: model).decodeBands(from: grids, width: width, height: height) { try writer.append($0) }
     try writer.finish()
     return (width, height)
   }
 
-  /// The index grids of a `.vq` file made with this model (one per stage, row-major over the latent grid) and the
-  /// image's size, after every check `decode` makes.
-  public func indexGrids(of bytes: [UInt8]) throws(CodecError) -> (grids: [[Int32]], width: Int, height: Int) {
-    let container: VQContainer
+  /// The index grids of a `.vq` file made with this model (one per stage, its first `stages` when given, row-major
+  /// over the latent grid) and the image's size, after every check `decode` makes.
+  public func indexGrids(
+    of bytes: [UInt8], stages: Int? = nil
+  ) throws(CodecError) -> (grids: [[Int32]], width: Int, height: Int) {
+    var container: VQContainer
     do { container = try VQContainer.parse(bytes) } catch { throw .corruptFile(error) }
+    if let stages {
+      guard (1...container.stages.count).contains(stages) else {
+        throw .invalidStages(requested: stages, available: container.stages.count)
+      }
+      container = container.keepingStages(stages)
+    }
     guard container.modelFingerprint == fingerprint else {
       throw .modelMismatch(
         "this file was made with model \(hex(container.modelFingerprint)), not \(hex(fingerprint))")

@@ -25,7 +25,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
   /// mutations reach the field checks behind it instead of stopping at the checksum; PNG chunks get theirs too.
   public func run(_ bytes: [UInt8]) {
     switch self {
-    case .vq: Self.withAndWithoutTrailingCRC(bytes, Self.parseAndDecodeVQ)
+    case .vq:
+      Self.withAndWithoutTrailingCRC(bytes, Self.parseAndDecodeVQ)
+      Self.parseAndDecodeVQ(VQStageBlocks.withCorrectCRCs(bytes))
     case .model: Self.withAndWithoutTrailingCRC(bytes, Self.parseAndUseModel)
     case .archive: Self.withAndWithoutTrailingCRC(bytes) { _ = try? ParameterArchive.parse($0[...]) }
     case .checkpoint:
@@ -84,6 +86,34 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     let image = RGBImage(width: 5, height: 3, pixels: (0..<45).map { UInt8($0 * 5) })
     guard let encoded = try? codec.encode(image) else { return }
     _ = try? codec.decode(encoded)
+  }
+}
+
+/// A version 2 `.vq` file's checksums (FORMAT.md §3.4), recomputed so that mutations reach the fields and payloads
+/// behind them: the header's, then each stage block's, chained.
+enum VQStageBlocks {
+  static func withCorrectCRCs(_ bytes: [UInt8]) -> [UInt8] {
+    guard bytes.count >= 40, bytes[4] == 2, bytes[5] == 0 else { return bytes }
+    var out = bytes
+    var chain = CRC32.checksum(out[..<36])
+    store(chain, at: 36, in: &out)
+    var offset = 40
+    while offset + 9 <= out.count {
+      let length = (1...4).reduce(0) { $0 | Int(out[offset + $1]) << (8 * ($1 - 1)) }
+      let end = offset + 5 + length
+      guard length <= out.count, end + 4 <= out.count else { break }
+      var block: [UInt8] = []
+      block.appendLittleEndian(chain)
+      block += out[offset..<end]
+      chain = CRC32.checksum(block[...])
+      store(chain, at: end, in: &out)
+      offset = end + 4
+    }
+    return out
+  }
+
+  private static func store(_ value: UInt32, at offset: Int, in bytes: inout [UInt8]) {
+    for i in 0..<4 { bytes[offset + i] = UInt8(truncatingIfNeeded: value >> (8 * i)) }
   }
 }
 

@@ -11,9 +11,15 @@ struct DecodeCommand: ParsableCommand {
   @Argument(help: "Where to write the PNG (atomically), - for standard output, or a folder for a folder.")
   var output: String
   @OptionGroup var modelOptions: ModelOptions
+  @Option(help: "Decode only the first stages of the file (1...S; fewer: lower quality). Default: all.")
+  var stages: Int?
   @Flag(help: "Overwrite the output if it exists.") var force = false
   @Flag(help: "Print nothing on success.") var quiet = false
   @OptionGroup var threadOptions: ThreadOptions
+
+  func validate() throws {
+    if let stages, stages < 1 { throw ValidationError("--stages must be at least 1") }
+  }
 
   func run() throws {
     threadOptions.apply()
@@ -47,7 +53,7 @@ struct DecodeCommand: ParsableCommand {
   /// check (the first PNG bytes), and the PNG is written band by band as it is decoded.
   private func decode(_ bytes: [UInt8], with codec: ImageCodec, to output: String) throws -> (width: Int, height: Int) {
     var file: OutputFile?
-    let size = try codec.decodePNG(bytes) { bytes in
+    let size = try codec.decodePNG(bytes, stages: stages) { bytes in
       if file == nil { file = try openOutput(output) }
       try file!.write(bytes)
     }

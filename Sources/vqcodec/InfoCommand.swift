@@ -37,7 +37,8 @@ struct InfoCommand: ParsableCommand {
     do { c = try VQContainer.parse(bytes) } catch { throw CommandFailure("\(file): \(error)") }
     let rates = try CodedRates(vqBytes: bytes)
     return [
-      ("kind", .string("vq")), ("bytes", .integer(bytes.count)), ("width", .integer(c.imageWidth)),
+      ("kind", .string("vq")), ("version", .integer(Int(c.version))), ("bytes", .integer(bytes.count)),
+      ("width", .integer(c.imageWidth)),
       ("height", .integer(c.imageHeight)), ("channels", .integer(c.channels)),
       ("downsampling", .integer(c.downsamplingFactor)),
       ("latent_grid", .array([.integer(c.latentHeight), .integer(c.latentWidth)])),

@@ -3,14 +3,17 @@ import Testing
 
 @testable import Bitstream
 
-/// A small valid container with two stages (fixed width and adaptive), used by most tests below.
-func sampleContainer(seed: UInt64 = 1) -> VQContainer {
+/// A small valid container with two stages (fixed width and adaptive), used by most tests below: a version 1 file
+/// (one CRC at the end), whose byte layout these tests edit; version 2 has its own tests (VQContainerVersion2Tests).
+func sampleContainer(seed: UInt64 = 1, version: UInt16 = 1) -> VQContainer {
   var rng = SplitMix64(seed: seed)
   let first = SyntheticGrid.blocky(height: 5, width: 6, codebookSize: 64, blockSize: 3, noise: 0.1, using: &rng)
   let second = first.nextStage(noise: 0.1, using: &rng)
-  return VQContainer(
+  var container = VQContainer(
     modelFingerprint: (0..<16).map { UInt8($0 * 17) }, imageWidth: 23, imageHeight: 20, channels: 3,
     downsamplingFactor: 4, codebookSize: 64, indexGrids: [first.indices, second.indices])
+  container.version = version
+  return container
 }
 
 /// Rewrites the CRC so that a deliberately edited header reaches the field check it is aimed at.
@@ -94,8 +97,8 @@ func setUInt16(_ value: UInt16, at offset: Int, in bytes: inout [UInt8]) {
     try VQContainer.parse(Array("GIF89a garbage".utf8))
   }
   var future = bytes
-  setUInt16(2, at: 4, in: &future)
-  #expect(throws: FormatError.unsupportedVersion(found: 2)) { try VQContainer.parse(withFixedChecksum(future)) }
+  setUInt16(3, at: 4, in: &future)
+  #expect(throws: FormatError.unsupportedVersion(found: 3)) { try VQContainer.parse(withFixedChecksum(future)) }
   #expect(throws: FormatError.trailingBytes(count: 1)) { try VQContainer.parse(bytes + [0]) }
   var corrupt = bytes
   corrupt[50] ^= 0x10  // inside a payload: only the CRC can notice
@@ -177,5 +180,5 @@ func parseError(_ bytes: [UInt8]) -> FormatError {
   #expect(
     FormatError.fieldOutOfRange(field: "codebookSize", offset: 32, value: 1, valid: "2...65536").description
       == "codebookSize at offset 32 is 1; valid: 2...65536")
-  #expect(FormatError.unsupportedVersion(found: 2).description.contains("offset 4"))
+  #expect(FormatError.unsupportedVersion(found: 3).description.contains("offset 4"))
 }

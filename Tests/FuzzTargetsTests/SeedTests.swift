@@ -1,6 +1,7 @@
 import Foundation
-import FuzzTargets
 import Testing
+
+@testable import FuzzTargets
 
 /// The committed seeds, by target: what libFuzzer starts from in CI (`Tests/Fuzz/run.sh`).
 private func seeds(_ target: FuzzTarget) throws -> [(name: String, bytes: [UInt8])] {
@@ -31,4 +32,15 @@ func seedsAreValidAndTheirDamageOnlyThrows(_ target: FuzzTarget) throws {
       target.run(damaged)
     }
   }
+}
+
+/// Mutations of a version 2 `.vq` file get their chained checksums repaired, so the fuzzer reaches the payloads.
+@Test func repairedChecksumsLetMutationsPastTheCRCs() throws {
+  let seed = try #require(try seeds(.vq).first { $0.name == "sample-v2-3.vq" }).bytes
+  var damaged = seed
+  damaged[60] ^= 0x01  // inside stage 0's payload
+  #expect(!FuzzTarget.vq.accepts(damaged))
+  #expect(VQStageBlocks.withCorrectCRCs(seed) == seed)
+  let repaired = VQStageBlocks.withCorrectCRCs(damaged)
+  #expect(repaired != seed && FuzzTarget.vq.accepts(repaired))
 }

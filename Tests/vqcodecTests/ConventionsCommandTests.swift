@@ -95,3 +95,30 @@ func anOutputNamedForAnotherFormatIsRefused(_ arguments: [String], message: Stri
   #expect(try FileBytes.read(path: folder.file("back/a.png")) == (try FileBytes.read(path: folder.file("single.png"))))
   #expect(try vqcodec(["decode", "coded", "back"], in: folder.path).status == 1, "existing outputs need --force")
 }
+
+/// `truncate` cuts a file after its K-th stage: the result is the file's first bytes, decodes to exactly what
+/// `decode --stages K` gives from the whole file, and a version 1 file is rewritten with K stages.
+@Test func truncatedFilesDecodeAsFewerStagesOfTheWhole() throws {
+  let (folder, _) = try folderWithImage()
+  defer { folder.remove() }
+  #expect(try vqcodec(["encode", "in.png", "full.vq", "--threads", "1"], in: folder.path).status == 0)
+  let full = try FileBytes.read(path: folder.file("full.vq"))
+  let stages = try ImageCodec(modelBytes: try DefaultModel.bytes()).stageCount
+  for k in 1..<stages {
+    let cut = try vqcodec(["truncate", "full.vq", "cut\(k).vq", "--stages", "\(k)"], in: folder.path)
+    #expect(cut.status == 0, "\(cut.stderr)")
+    let bytes = try FileBytes.read(path: folder.file("cut\(k).vq"))
+    #expect(bytes.count < full.count && Array(full.prefix(bytes.count)) == bytes)
+    #expect(try vqcodec(["decode", "cut\(k).vq", "cut\(k).png", "--quiet"], in: folder.path).status == 0)
+    #expect(try vqcodec(["decode", "full.vq", "whole\(k).png", "--stages", "\(k)"], in: folder.path).status == 0)
+    #expect(
+      try FileBytes.read(path: folder.file("cut\(k).png")) == (try FileBytes.read(path: folder.file("whole\(k).png"))))
+  }
+  let tooMany = try vqcodec(["truncate", "full.vq", "x.vq", "--stages", "\(stages + 1)"], in: folder.path)
+  #expect(tooMany.status == 1 && tooMany.stderrLines.count == 1)
+  #expect(tooMany.stderr.contains("--stages must be in 1...\(stages)"))
+  #expect(!folder.exists("x.vq"))
+  let info = try vqcodec(["info", "cut1.vq", "--json"], in: folder.path)
+  let json = try #require(try JSONSerialization.jsonObject(with: Data(info.stdout.utf8)) as? [String: Any])
+  #expect((json["version"] as? NSNumber)?.intValue == 2 && (json["stages"] as? NSNumber)?.intValue == 1)
+}
