@@ -14,6 +14,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
   case vq
   /// `.vqm` model files; a model that parses also encodes and decodes a small image.
   case model
+  /// Models as safetensors files (`vqcodec convert`); one that parses is written back as a `.vqm`.
+  case safetensors
   /// Parameter archives, the weights section of models and checkpoints.
   case archive
   /// Training checkpoints (`--resume`), restored into a trainer of the seeds' architecture.
@@ -29,6 +31,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
       Self.withAndWithoutTrailingCRC(bytes, Self.parseAndDecodeVQ)
       Self.parseAndDecodeVQ(VQStageBlocks.withCorrectCRCs(bytes))
     case .model: Self.withAndWithoutTrailingCRC(bytes, Self.parseAndUseModel)
+    case .safetensors:
+      if let (model, notes) = try? SafetensorsFile.parse(bytes) { _ = ModelFile.serialize(model, notes: notes) }
     case .archive: Self.withAndWithoutTrailingCRC(bytes) { _ = try? ParameterArchive.parse($0[...]) }
     case .checkpoint:
       Self.withAndWithoutTrailingCRC(bytes) { _ = try? Checkpoint.restore($0, into: Self.makeTrainer()) }
@@ -44,6 +48,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     switch self {
     case .vq: (try? VQContainer.parse(bytes)) != nil
     case .model: (try? ModelFile.parse(bytes)) != nil
+    case .safetensors: (try? SafetensorsFile.parse(bytes)) != nil
     case .archive: (try? ParameterArchive.parse(bytes[...])) != nil
     case .checkpoint: (try? Checkpoint.restore(bytes, into: Self.makeTrainer())) != nil
     case .png, .jpeg: (try? ImageFile.decode(data: bytes)) != nil

@@ -10,14 +10,25 @@ struct InfoCommand: ParsableCommand {
 
   @Argument(help: "A .vq file or a .vqm model.") var file: String
   @Flag(help: "Print JSON instead of text.") var json = false
+  @Flag(
+    help: "A .vq file: also print its decoded index grids (one array per stage, row-major), decoded with --model.")
+  var indices = false
+  @OptionGroup var modelOptions: ModelOptions
 
   func run() throws {
     let bytes = try readFile(file)
-    let fields: [(String, JSONValue)]
+    var fields: [(String, JSONValue)]
     if bytes.starts(with: ModelFile.magic) {
       fields = try modelFields(bytes)
     } else {
       fields = try containerFields(bytes)
+      if indices {
+        let grids: [[Int32]]
+        do { grids = try modelOptions.loadCodec().indexGrids(of: bytes).grids } catch let error as CodecError {
+          throw CommandFailure("\(file): \(error)")
+        }
+        fields.append(("indices", .array(grids.map { .array($0.map { .integer(Int($0)) }) })))
+      }
     }
     if json {
       print(JSONValue.object(fields).line)

@@ -12,7 +12,8 @@ struct VQCodecCommand: ParsableCommand {
       `vqcodec --generate-completion-script bash|zsh|fish`.
       """,
     subcommands: [
-      EncodeCommand.self, DecodeCommand.self, TruncateCommand.self, InfoCommand.self, ReportCommand.self,
+      EncodeCommand.self, DecodeCommand.self, TruncateCommand.self, ConvertCommand.self, InfoCommand.self,
+      ReportCommand.self,
       TrainCommand.self,
       GradientVarianceCommand.self, BenchCommand.self,
     ])

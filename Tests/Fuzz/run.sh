@@ -9,7 +9,7 @@ set -euo pipefail
 seconds="${1:-25}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(vq model archive checkpoint png jpeg)
+[ ${#targets[@]} -gt 0 ] || targets=(vq model safetensors archive checkpoint png jpeg)
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 scratch="${FUZZ_SCRATCH:-$root/.build-fuzz}"
@@ -21,8 +21,8 @@ swift build "${flags[@]}"
 binary="$(swift build "${flags[@]}" --show-bin-path)/ParserFuzz"
 
 for target in "${targets[@]}"; do
-  # Models and checkpoints of the seeds' architecture are a few KB; the other formats' seeds are under 1 KB.
-  case "$target" in model | checkpoint) max_len=32768 ;; *) max_len=4096 ;; esac
+  # Models (.vqm and safetensors) and checkpoints of the seeds' architecture are a few KB; the other formats' seeds are under 1 KB.
+  case "$target" in model | checkpoint | safetensors) max_len=32768 ;; *) max_len=4096 ;; esac
   # Fuzz into a scratch corpus seeded from the committed one, so new inputs never dirty the seeds.
   rm -rf "${work:?}/$target"
   mkdir -p "$work/$target/corpus" "$work/$target/artifacts"

@@ -23,6 +23,7 @@ func writeSeeds() throws {
     let model = VQModel(configuration, estimator: estimator, using: &rng)
     model.indexPrior = Array(repeating: [40, 30, 20, 10], count: configuration.stages)
     try write(ModelFile.serialize(model, notes: "{\"seed\": 7}"), "model/micro-\(estimator).vqm")
+    try write(SafetensorsFile.serialize(model, notes: "seed 7"), "safetensors/micro-\(estimator).safetensors")
   }
   try write(ParameterArchive(entries: []).serialize(), "archive/empty.vqpa")
   try write(
