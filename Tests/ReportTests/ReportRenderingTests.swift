@@ -56,6 +56,15 @@ struct ReportRenderingTests {
     #expect(text.contains("tiny@1") && text.contains("tiny@2") && text.contains("large.png"))
     #expect(ReportTable.perImage(report).rows.count == report.measurements.count)
     #expect(ReportTable.usage(report).rows.count == 2)
+    let widest = text.split(separator: "\n").map(\.count).max() ?? 0
+    #expect(widest <= ReportTable.terminalWidth, "a terminal line of \(widest) columns")
+  }
+
+  @Test func longNamesAreShortenedForTheTerminal() {
+    let name = "photos/2026/holiday/very-long-file-name-of-a-picture.png"
+    let short = ReportTable.abbreviated(name, to: 24)
+    #expect(short.count == 24 && short.hasSuffix("…") && name.hasPrefix(short.dropLast()))
+    #expect(ReportTable.abbreviated("kodim01.png", to: 24) == "kodim01.png")
   }
 
   @Test(arguments: [

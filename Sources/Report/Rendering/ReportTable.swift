@@ -1,8 +1,45 @@
-/// The terminal rendering: per-image rows, the per-operating-point means, and codebook usage.
+/// The report's tables: compact ones for the terminal (`render`, at most `terminalWidth` columns), and the full ones
+/// (every measurement) that the HTML page shows.
 public enum ReportTable {
+  /// Lines of the terminal rendering never exceed this (names are shortened with "…").
+  public static let terminalWidth = 100
+
+  /// The terminal rendering: per-image rows, the per-operating-point means and codebook usage, with the columns a
+  /// reader compares; the rest is in the CSV, JSON and HTML outputs.
   public static func render(_ report: Report) -> String {
-    "Per image\n" + perImage(report).text() + "\nMean of per-image values\n" + summary(report).text()
-      + "\nCodebook usage over the set\n" + usage(report).text()
+    "Per image\n" + compactPerImage(report).text() + "\nMean of per-image values\n" + compactSummary(report).text()
+      + "\nCodebook usage over the set\n" + usage(report, nameWidth: 24).text()
+      + "\nBits per latent, compression ratios, times, JPEG's quality and MS-SSIM: --csv, --json and --html.\n"
+  }
+
+  static func compactPerImage(_ report: Report) -> Table {
+    var table = Table(headers: ["image", "point", "bytes", "bpp", "PSNR", "MS-SSIM", "JPEG bpp", "JPEG PSNR"])
+    for m in report.measurements {
+      table.append([
+        abbreviated(m.imageName, to: 24), abbreviated(m.operatingPoint.label, to: 14), "\(m.rates.byteCount)",
+        m.bitsPerPixel.fixed(4), m.psnr.fixed(2), m.msSSIM.fixed(4), m.jpeg.bitsPerPixel.fixed(4), m.jpeg.psnr.fixed(2),
+      ])
+    }
+    return table
+  }
+
+  static func compactSummary(_ report: Report) -> Table {
+    var table = Table(headers: [
+      "point", "images", "bpp", "PSNR", "MS-SSIM", "enc s", "dec s", "JPEG bpp", "JPEG PSNR",
+    ])
+    for s in report.summaries {
+      table.append([
+        abbreviated(s.operatingPoint.label, to: 14), "\(s.imageCount)", s.ours.bitsPerPixel.fixed(4),
+        s.ours.psnr.fixed(2), s.ours.msSSIM.fixed(4), s.encodeSeconds.fixed(3), s.decodeSeconds.fixed(3),
+        s.jpeg.bitsPerPixel.fixed(4), s.jpeg.psnr.fixed(2),
+      ])
+    }
+    return table
+  }
+
+  /// `text` cut to `width` characters, its end replaced by "…" when cut.
+  static func abbreviated(_ text: String, to width: Int) -> String {
+    text.count <= width ? text : String(text.prefix(width - 1)) + "…"
   }
 
   static func perImage(_ report: Report) -> Table {
@@ -38,12 +75,13 @@ public enum ReportTable {
     return table
   }
 
-  static func usage(_ report: Report) -> Table {
+  static func usage(_ report: Report, nameWidth: Int = .max) -> Table {
     var table = Table(headers: ["model", "stage", "codes used", "of K", "perplexity", "entropy bits", "log2 K"])
     for model in report.codebookUsage {
       for (stage, u) in model.stages.enumerated() {
         table.append([
-          model.modelName, "\(stage + 1)", "\(u.usedCodes)", "\(u.codes)", u.perplexity.fixed(1),
+          abbreviated(model.modelName, to: nameWidth), "\(stage + 1)", "\(u.usedCodes)", "\(u.codes)",
+          u.perplexity.fixed(1),
           u.entropyBits.fixed(3),
           u.maximumEntropyBits.fixed(3),
         ])
