@@ -5,8 +5,8 @@ import PackageDescription
 let package = Package(
   name: "vqcodec",
   products: [
-    .library(name: "Codec", targets: ["Codec"]),
-    .library(name: "Bitstream", targets: ["Bitstream"]),
+    // The library for Swift code: encode and decode images and files, measure them (Sources/VQCodec, with DocC).
+    .library(name: "VQCodec", targets: ["VQCodec"]),
     .executable(name: "vqcodec", targets: ["vqcodec"]),
     // Every parser's fuzz entry point, for the libFuzzer harness in Tests/Fuzz (a separate package); not API.
     .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
@@ -16,6 +16,8 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    // `swift package generate-documentation --target VQCodec` (CI builds it with warnings as errors).
+    .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
   ],
   targets: [
     // MARK: - C shims and system libraries
@@ -53,6 +55,10 @@ let package = Package(
     .target(
       name: "ResearchTools", dependencies: ["Codec", "Layers", "Quantizers", "Serialization", "Tensors", "Training"]),
 
+    // MARK: - The library users adopt, and its example
+    .target(name: "VQCodec", dependencies: ["Codec", "Imaging", "DefaultModel"]),
+    .executableTarget(name: "VQCodecExample", dependencies: ["VQCodec"]),
+
     // MARK: - Executable
     .executableTarget(
       name: "vqcodec",
@@ -79,6 +85,7 @@ let package = Package(
     .testTarget(name: "ReportTests", dependencies: ["Report", "Serialization", "Codec", "Imaging"]),
     .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
     .testTarget(name: "ResearchToolsTests", dependencies: ["ResearchTools", "Training"]),
+    .testTarget(name: "VQCodecTests", dependencies: ["VQCodec", "TestSupport"]),
     .testTarget(name: "vqcodecTests", dependencies: ["Codec", "Imaging", "DefaultModel", "TestSupport"]),
     .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets"], resources: [.copy("Corpus")]),
   ],

@@ -1,0 +1,78 @@
+import Codec
+import DefaultModel
+import Foundation
+import Imaging
+
+/// An 8-bit RGB image: interleaved samples, rows top to bottom (``VQCodec/VQCodec`` reads and writes these).
+public typealias Image = RGBImage
+
+/// Encodes images into `.vq` files and decodes them, with the model vqcodec ships or a trained one.
+///
+/// ```swift
+/// let codec = try VQCodec()
+/// let file = try codec.encode(fileAt: "photo.jpg", stages: 2)
+/// let image = try codec.decode(file)
+/// print(VQCodec.measure(original: try VQCodec.readImage(at: "photo.jpg"), decoded: image))
+/// ```
+///
+/// A codec only reads its model once loaded, so one value may be shared by several threads.
+public struct VQCodec: Sendable {
+  private let codec: ImageCodec
+
+  /// The model shipped with vqcodec (`Samples/default.vqm`).
+  public init() throws { try self.init(modelBytes: try DefaultModel.bytes()) }
+
+  /// A `.vqm` model file, as `vqcodec train` writes it.
+  public init(modelAt path: String) throws { try self.init(modelBytes: try FileBytes.read(path: path)) }
+
+  /// A `.vqm` model held in memory.
+  public init(modelBytes: [UInt8]) throws { codec = try ImageCodec(modelBytes: modelBytes) }
+
+  /// How many residual stages the model has: the most a file can carry (more stages, more bits, better quality).
+  public var stageCount: Int { codec.stageCount }
+
+  /// The 16 bytes that every `.vq` file made with this model names; a file decodes only with the same model.
+  public var modelFingerprint: [UInt8] { codec.fingerprint }
+
+  /// The `.vq` file of `image`, from its first `stages` stages (all when nil).
+  public func encode(_ image: Image, stages: Int? = nil) throws -> [UInt8] {
+    try codec.encode(image, stages: stages)
+  }
+
+  /// The `.vq` file of the PNG or JPEG at `path`, turned as its EXIF orientation says.
+  public func encode(fileAt path: String, stages: Int? = nil) throws -> [UInt8] {
+    let decoded = try ImageFile.read(path: path)
+    return try codec.encode(decoded.image, stages: stages, channels: decoded.droppedAlpha ? 4 : 3)
+  }
+
+  /// The image of a `.vq` file, from its first `stages` stages (all when nil: a lower quality from the same file).
+  public func decode(_ file: [UInt8], stages: Int? = nil) throws -> Image {
+    try codec.decode(file, stages: stages)
+  }
+
+  /// Decodes a `.vq` file into a PNG file at `path`, written atomically and streamed in bands (bounded memory for
+  /// any image size).
+  public func decode(_ file: [UInt8], toPNGAt path: String, stages: Int? = nil) throws {
+    var output: OutputFile?
+    try codec.decodePNG(file, stages: stages) { bytes in
+      if output == nil { output = try OutputFile(path: path) }
+      try output!.write(bytes)
+    }
+    try output!.commit()
+  }
+
+  /// A PNG or JPEG file as an image, turned as its EXIF orientation says.
+  public static func readImage(at path: String) throws -> Image { try ImageFile.read(path: path).image }
+
+  /// How close a decoded image is to its original: what `vqcodec report` measures.
+  public static func measure(original: Image, decoded: Image) -> Measurement {
+    Measurement(psnr: psnr(original, decoded), msSSIM: msSSIM(original, decoded))
+  }
+
+  /// PSNR in dB over the RGB samples (peak 255), and MS-SSIM on luma (nil for images under 161 pixels a side, too
+  /// small for its five scales).
+  public struct Measurement: Equatable, Sendable {
+    public let psnr: Double
+    public let msSSIM: Double?
+  }
+}
