@@ -22,7 +22,6 @@ int cmpi_size(void) {
 
 void cmpi_finalize(void) { MPI_Finalize(); }
 
-void cmpi_abort(int code) { MPI_Abort(MPI_COMM_WORLD, code); }
 
 int cmpi_allgatherv_floats(const float *local, int count, float *all, const int *counts, const int *displacements) {
   return MPI_Allgatherv(local, count, MPI_FLOAT, all, counts, displacements, MPI_FLOAT, MPI_COMM_WORLD);

@@ -72,6 +72,26 @@ public final class ImageCodec: @unchecked Sendable {
     return (width, height)
   }
 
+  /// Decompresses `.vq` bytes into a PNG file that `open` creates once the file has passed every check (an
+  /// `OutputFile`: atomic for a regular file), streamed band by band and committed at the end; returns the image's
+  /// size and the PNG's bytes.
+  @discardableResult
+  public func decodePNG(
+    _ bytes: [UInt8], stages: Int? = nil, into open: () throws -> OutputFile
+  ) throws -> (width: Int, height: Int, pngBytes: Int) {
+    var file: OutputFile?
+    var written = 0
+    let (width, height) = try withoutActuallyEscaping(open) { open in
+      try decodePNG(bytes, stages: stages) { chunk in
+        if file == nil { file = try open() }
+        try file!.write(chunk)
+        written += chunk.count
+      }
+    }
+    try file!.commit()
+    return (width, height, written)
+  }
+
   /// The index grids of a `.vq` file made with this model (one per stage, its first `stages` when given, row-major
   /// over the latent grid) and the image's size, after every check `decode` makes.
   public func indexGrids(

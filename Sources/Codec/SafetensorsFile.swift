@@ -88,27 +88,26 @@ public enum SafetensorsFile {
     return (model, metadata["notes"] ?? "")
   }
 
+  /// The architecture's metadata keys, in `ModelConfiguration`'s field order.
+  private static let configurationKeys = [
+    "downsampling", "width", "residual_blocks", "residual_hidden", "latent_dimension", "codebook_size", "stages",
+  ]
+
   private static func configurationFields(_ c: ModelConfiguration) -> [(String, Int)] {
-    [
-      ("downsampling", c.downsampling), ("width", c.width), ("residual_blocks", c.residualBlocks),
-      ("residual_hidden", c.residualHidden), ("latent_dimension", c.latentDimension),
-      ("codebook_size", c.codebookSize), ("stages", c.stages),
-    ]
+    Array(
+      zip(
+        configurationKeys,
+        [c.downsampling, c.width, c.residualBlocks, c.residualHidden, c.latentDimension, c.codebookSize, c.stages]))
   }
 
   private static func configuration(from metadata: [String: String]) throws(CodecError) -> ModelConfiguration {
-    var values: [String: Int] = [:]
-    for key in [
-      "downsampling", "width", "residual_blocks", "residual_hidden", "latent_dimension", "codebook_size",
-      "stages",
-    ] {
+    let v = try configurationKeys.map { key throws(CodecError) in
       guard let value = metadata[key].flatMap({ Int($0) }) else { throw .invalidModel("metadata has no \(key)") }
-      values[key] = value
+      return value
     }
     let c = ModelConfiguration(
-      downsampling: values["downsampling"]!, width: values["width"]!, residualBlocks: values["residual_blocks"]!,
-      residualHidden: values["residual_hidden"]!, latentDimension: values["latent_dimension"]!,
-      codebookSize: values["codebook_size"]!, stages: values["stages"]!)
+      downsampling: v[0], width: v[1], residualBlocks: v[2], residualHidden: v[3], latentDimension: v[4],
+      codebookSize: v[5], stages: v[6])
     try c.validate()
     return c
   }

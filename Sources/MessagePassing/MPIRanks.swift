@@ -51,10 +51,5 @@ public final class MPIRanks: RankGroup {
   /// MPI_Finalize: call once, after the last collective, on every rank.
   public func finish() { cmpi_finalize() }
 
-  /// Ends every rank of the job now (a rank that cannot go on must not leave the others waiting).
-  public func abort(exitCode: Int32) -> Never {
-    cmpi_abort(exitCode)
-    exit(exitCode)
-  }
 }
 #endif

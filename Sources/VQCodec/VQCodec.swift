@@ -53,12 +53,7 @@ public struct VQCodec: Sendable {
   /// Decodes a `.vq` file into a PNG file at `path`, written atomically and streamed in bands (bounded memory for
   /// any image size).
   public func decode(_ file: [UInt8], toPNGAt path: String, stages: Int? = nil) throws {
-    var output: OutputFile?
-    try codec.decodePNG(file, stages: stages) { bytes in
-      if output == nil { output = try OutputFile(path: path) }
-      try output!.write(bytes)
-    }
-    try output!.commit()
+    try codec.decodePNG(file, stages: stages) { try OutputFile(path: path) }
   }
 
   /// A PNG or JPEG file as an image, turned as its EXIF orientation says.

@@ -26,12 +26,11 @@ struct DecodeCommand: ParsableCommand {
     if isFolder(input) {
       let codec = try modelOptions.loadCodec()
       let folder = FolderCoding(
-        input: input, output: output, verb: "decoding", inputExtensions: ["vq"], outputExtension: "png",
-        force: force, quiet: quiet)
+        input: input, output: output, direction: .decoding, force: force, quiet: quiet)
       try folder.run { source, target in
         let bytes = try readFile(source)
-        let (width, height) = try decode(bytes, with: codec, to: target)
-        return (bytes.count, try FileBytes.read(path: target).count, width * height)
+        let decoded = try codec.decodePNG(bytes, stages: stages) { try OutputFile(path: target) }
+        return (bytes.count, decoded.pngBytes, decoded.width * decoded.height)
       }
       return
     }
@@ -40,24 +39,12 @@ struct DecodeCommand: ParsableCommand {
     let bytes = try readInput(input)
     let codec = try modelOptions.loadCodec()
     let start = Date()
-    let (width, height) = try decode(bytes, with: codec, to: output)
+    let (width, height, _) = try codec.decodePNG(bytes, stages: stages) { try openOutput(output) }
     if !quiet {
       let line =
         "\(output == standardStream ? "standard output" : output): \(width)×\(height), "
         + "\(String(format: "%.2f", Date().timeIntervalSince(start))) s, \(peakMemoryText())"
       if output == standardStream { writeToStandardError(line + "\n") } else { print(line) }
     }
-  }
-
-  /// Decodes a `.vq` file's bytes into a PNG at `path`. The output is opened only once the file has passed every
-  /// check (the first PNG bytes), and the PNG is written band by band as it is decoded.
-  private func decode(_ bytes: [UInt8], with codec: ImageCodec, to output: String) throws -> (width: Int, height: Int) {
-    var file: OutputFile?
-    let size = try codec.decodePNG(bytes, stages: stages) { bytes in
-      if file == nil { file = try openOutput(output) }
-      try file!.write(bytes)
-    }
-    try file!.commit()
-    return size
   }
 }

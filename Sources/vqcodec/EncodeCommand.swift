@@ -27,8 +27,7 @@ struct EncodeCommand: ParsableCommand {
     if isFolder(input) {
       let codec = try modelOptions.loadCodec()
       let folder = FolderCoding(
-        input: input, output: output, verb: "encoding", inputExtensions: ["png", "jpg", "jpeg"],
-        outputExtension: "vq", force: force, quiet: quiet)
+        input: input, output: output, direction: .encoding, force: force, quiet: quiet)
       try folder.run { source, target in
         let data = try readFile(source)
         let (bytes, pixels) = try encode(data, name: source, to: target, with: codec, notices: !quiet)

@@ -1,14 +1,19 @@
 import Foundation
 import Imaging
+import Training
 
 /// `encode DIR OUTDIR` and `decode DIR OUTDIR`: every matching file under `input` (recursively, sorted), each to the
 /// same relative path under `output` with the new extension. A file that fails gets its own `error:` line and the
 /// others go on; a progress line on stderr, then a summary; exit status 1 if any failed.
 struct FolderCoding {
+  enum Direction: String {
+    case encoding, decoding
+    var inputExtensions: Set<String> { self == .encoding ? ImageFolder.extensions : ["vq"] }
+    var outputExtension: String { self == .encoding ? "vq" : "png" }
+  }
+
   let input: String, output: String
-  /// "encoding" or "decoding": the `.vq` side's size gives the rate (output when encoding, input when decoding).
-  let verb: String
-  let inputExtensions: Set<String>, outputExtension: String
+  let direction: Direction
   let force: Bool
   let quiet: Bool
 
@@ -20,7 +25,7 @@ struct FolderCoding {
     let live = isatty(STDERR_FILENO) != 0 && !quiet
     var (done, failed, inputBytes, outputBytes, pixels) = (0, 0, 0, 0, 0)
     for (index, file) in files.enumerated() {
-      if live { writeToStandardError("\r\u{1B}[2K\(verb) \(index + 1)/\(files.count): \(file)") }
+      if live { writeToStandardError("\r\u{1B}[2K\(direction.rawValue) \(index + 1)/\(files.count): \(file)") }
       let target = destination(of: file)
       do {
         try createFolder((target as NSString).deletingLastPathComponent)
@@ -38,10 +43,11 @@ struct FolderCoding {
     }
     if live { writeToStandardError("\r\u{1B}[2K") }
     if !quiet {
-      let codedBytes = verb == "encoding" ? outputBytes : inputBytes
+      // The `.vq` side's size gives the rate.
+      let codedBytes = direction == .encoding ? outputBytes : inputBytes
       let bpp = pixels > 0 ? String(format: ", %.4f bpp", Double(8 * codedBytes) / Double(pixels)) : ""
       writeToStandardError(
-        "\(done) of \(files.count) files \(verb == "encoding" ? "encoded" : "decoded") into \(output): "
+        "\(done) of \(files.count) files \(direction == .encoding ? "encoded" : "decoded") into \(output): "
           + "\(inputBytes) → \(outputBytes) bytes\(bpp), "
           + String(format: "%.2f s", Date().timeIntervalSince(start))
           + (failed > 0 ? ", \(failed) failed" : "") + "\n")
@@ -55,12 +61,13 @@ struct FolderCoding {
     }
     var found: [String] = []
     for case let relative as String in walker
-    where inputExtensions.contains((relative as NSString).pathExtension.lowercased()) {
+    where direction.inputExtensions.contains((relative as NSString).pathExtension.lowercased()) {
       found.append((input as NSString).appendingPathComponent(relative))
     }
     guard !found.isEmpty else {
       throw CommandFailure(
-        "\(input): no \(inputExtensions.sorted().map { "." + $0 }.joined(separator: ", ")) files in the folder")
+        "\(input): no \(direction.inputExtensions.sorted().map { "." + $0 }.joined(separator: ", ")) files in the folder"
+      )
     }
     return found.sorted()
   }
@@ -68,7 +75,7 @@ struct FolderCoding {
   private func destination(of file: String) -> String {
     let relative = String(file.dropFirst(input.count)).drop { $0 == "/" }
     let stem = (String(relative) as NSString).deletingPathExtension
-    return (output as NSString).appendingPathComponent(stem + "." + outputExtension)
+    return (output as NSString).appendingPathComponent(stem + "." + direction.outputExtension)
   }
 
   private func createFolder(_ path: String) throws {

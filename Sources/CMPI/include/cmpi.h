@@ -11,8 +11,6 @@ int cmpi_init(void);
 int cmpi_rank(void);
 int cmpi_size(void);
 void cmpi_finalize(void);
-// Ends every rank of the job with `code`.
-void cmpi_abort(int code);
 
 // MPI_Allgatherv on MPI_COMM_WORLD: every rank's `count` floats into `all`, rank r's at `displacements[r]`.
 int cmpi_allgatherv_floats(const float *local, int count, float *all, const int *counts, const int *displacements);
