@@ -8,7 +8,8 @@ import Report
 struct ReportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "report",
-    abstract: "Measure models on images: rates, PSNR, MS-SSIM, timings, codebook usage, JPEG at the same rate.",
+    abstract:
+      "Measure models on images: rates, PSNR, MS-SSIM, timings, codebook usage, and BD-rate against JPEG, WebP, AVIF.",
     discussion: "Every aggregate is the mean of per-image values; bpp counts the whole .vq file. See Docs/REPORT.md.")
 
   @Argument(help: "Images (PNG or JPEG) and folders (searched recursively).") var paths: [String]
@@ -21,6 +22,11 @@ struct ReportCommand: ParsableCommand {
     String?
   @Option(help: "Write one CSV row per image and operating point to this file.") var csv: String?
   @Option(help: "Write a self-contained HTML page (charts, tables, pictures) to this file.") var html: String?
+  @Option(
+    help: ArgumentHelp(
+      "Reference codecs to sweep on every image, or none: jpeg (in process), webp (cwebp), avif (avifenc).",
+      discussion: "A codec whose tools are not installed is skipped with a notice."))
+  var references = "jpeg,webp,avif"
   @Option(help: "Another curve for the HTML charts: CompressAI results JSON or rd_baseline.py output; repeatable.")
   var compare: [String] = []
   @Flag(help: "Overwrite output files that exist.") var force = false
@@ -28,6 +34,7 @@ struct ReportCommand: ParsableCommand {
 
   func validate() throws {
     _ = try stageSelection()
+    _ = try referenceSelection()
   }
 
   func run() throws {
@@ -43,13 +50,17 @@ struct ReportCommand: ParsableCommand {
     }
     let comparisonCurves = try compare.flatMap(ComparisonCurveFile.read)
     let sources = try ImageSourceList(paths: paths).entries
-    let evaluator = ReportEvaluator(codecs: codecs, stages: selection)
+    let referenceCodecs = try availableReferences()
+    let evaluator = ReportEvaluator(
+      codecs: codecs, stages: selection, references: referenceCodecs, referenceThreads: threadOptions.threads)
     let progress = ReportProgress(total: sources.count)
     var measurements: [ImageMeasurement] = []
     var figures: [ImageFigure] = []
+    var referenceMeasurements: [ReferenceMeasurement] = []
     for (done, source) in sources.enumerated() {
       let evaluation = try evaluator.evaluate(try loadImage(source.name, path: source.path))
       measurements += evaluation.measurements
+      referenceMeasurements += evaluation.referenceMeasurements
       if html != nil { figures.append(try ImageFigure(evaluation: evaluation)) }
       progress.advance(done: done + 1, name: source.name)
     }
@@ -58,7 +69,8 @@ struct ReportCommand: ParsableCommand {
       description: "\(sources.count) images from \(paths.joined(separator: ", ")); models: "
         + codecs.map { "\($0.name) (\(hexFingerprint($0.codec)))" }.joined(separator: ", ")
         + "; means of per-image values; bpp counts the whole .vq file",
-      operatingPoints: evaluator.operatingPoints, measurements: measurements, codebookUsage: evaluator.codebookUsage)
+      operatingPoints: evaluator.operatingPoints, measurements: measurements, codebookUsage: evaluator.codebookUsage,
+      referenceCodecs: referenceCodecs, referenceMeasurements: referenceMeasurements)
     print(ReportTable.render(report), terminator: "")
     if let json { try AtomicFile.write(Array(ReportJSON.render(report).utf8), to: json) }
     if let csv { try AtomicFile.write(Array(ReportCSV.render(report).utf8), to: csv) }
@@ -75,6 +87,28 @@ struct ReportCommand: ParsableCommand {
       throw ValidationError("--stages must be 'all' or a list of positive counts such as 1,2,3")
     }
     return .counts(counts.map { $0! })
+  }
+
+  private func referenceSelection() throws -> [ReferenceCodec] {
+    if references == "none" { return [] }
+    return try references.split(separator: ",").map { name in
+      let name = name.trimmingCharacters(in: .whitespaces).lowercased()
+      guard let codec = ReferenceCodec.all.first(where: { $0.name.lowercased() == name }) else {
+        throw ValidationError("--references takes none or a list of jpeg, webp, avif; got '\(name)'")
+      }
+      return codec
+    }
+  }
+
+  /// The selected reference codecs whose tools are installed; a notice for each one that is not.
+  private func availableReferences() throws -> [ReferenceCodec] {
+    try referenceSelection().filter { codec in
+      guard let missing = codec.missingTools else { return true }
+      printNotice(
+        "\(missing.tools.joined(separator: " and ")) not found: no \(codec.name) curve "
+          + "(apt-get install \(missing.package))")
+      return false
+    }
   }
 
   /// The models, named by file name without extension (by path when two would share a name).

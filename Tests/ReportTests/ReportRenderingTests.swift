@@ -28,6 +28,13 @@ struct ReportRenderingTests {
     #expect(images.filter { $0["ms-ssim-rgb"] is NSNull }.count == 4)
     let jpeg = try #require((root["jpeg"] as? [String: Any])?["results"] as? [String: [Any]])
     #expect(jpeg["bpp"]?.count == report.summaries.count)
+    let references = try #require(root["references"] as? [[String: Any]])
+    #expect(references.map { $0["name"] as? String } == ["JPEG"])
+    let curve = try #require(references[0]["results"] as? [String: [Any]])
+    #expect(curve["setting"]?.count == ReferenceCodec.jpeg.settings.count)
+    let deltas = try #require(references[0]["bd_rate"] as? [[String: Any]])
+    #expect(deltas.count == 1 && deltas[0]["model"] as? String == "tiny")
+    #expect((root["reference_images"] as? [Any])?.count == 3 * ReferenceCodec.jpeg.settings.count)
   }
 
   @Test func csvHasOneRowPerImageAndOperatingPoint() {
@@ -45,7 +52,7 @@ struct ReportRenderingTests {
     #expect(!html.contains("http://") && !html.contains("https://"))
     #expect(!html.contains("src=\"/") && !html.contains("<link") && !html.contains("<script"))
     #expect(html.components(separatedBy: "<svg").count == 3)
-    #expect(html.contains("webp &lt;test&gt;"))
+    #expect(html.contains("webp &lt;test&gt;") && html.contains("<h2>Reference codecs</h2>"))
     // Per image: thumbnail + original crop, then per operating point two crops and two heat maps.
     #expect(html.components(separatedBy: "src=\"data:image/png;base64,").count - 1 == 3 * (1 + 2 * 4))
     #expect(html.components(separatedBy: "src=\"data:image/jpeg;base64,").count - 1 == 3)
@@ -56,6 +63,7 @@ struct ReportRenderingTests {
     #expect(text.contains("tiny@1") && text.contains("tiny@2") && text.contains("large.png"))
     #expect(ReportTable.perImage(report).rows.count == report.measurements.count)
     #expect(ReportTable.usage(report).rows.count == 2)
+    #expect(text.contains("BD-rate") && ReportTable.bjontegaardDeltas(report).rows.count == 1)
     let widest = text.split(separator: "\n").map(\.count).max() ?? 0
     #expect(widest <= ReportTable.terminalWidth, "a terminal line of \(widest) columns")
   }

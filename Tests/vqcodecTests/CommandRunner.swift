@@ -39,10 +39,11 @@ struct CommandResult {
   var stderrLines: [Substring] { stderr.split(separator: "\n", omittingEmptySubsequences: true) }
 }
 
-/// Runs `vqcodec arguments…` in `folder` with `stdin` (a file's path) or a closed standard input; output goes through
-/// files (no pipe can fill up).
+/// Runs `vqcodec arguments…` in `folder` with `stdin` (a file's path) or a closed standard input, and `environment`
+/// over this process's; output goes through files (no pipe can fill up).
 func vqcodec(
-  _ arguments: [String], in folder: String, stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
+  _ arguments: [String], in folder: String, stdin: String? = nil, environment: [String: String] = [:],
+  sourceLocation: SourceLocation = #_sourceLocation
 ) throws -> CommandResult {
   guard let binary = VQCodecBinary.url else {
     Issue.record(
@@ -61,6 +62,7 @@ func vqcodec(
   let process = Process()
   process.executableURL = binary
   process.arguments = arguments
+  process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
   process.currentDirectoryURL = URL(fileURLWithPath: folder)
   process.standardInput =
     try stdin.map { try FileHandle(forReadingFrom: URL(fileURLWithPath: $0)) }

@@ -4,18 +4,26 @@ import Imaging
 import Quantizers
 
 /// Measures images at every operating point of a set of models: encodes, decodes, times both, computes the
-/// rates, PSNR and MS-SSIM, matches a JPEG in rate, and counts codebook usage over everything it has seen.
+/// rates, PSNR and MS-SSIM, matches a JPEG in rate, codes the image with each reference codec at each of its
+/// settings, and counts codebook usage over everything it has seen.
 /// One image at a time; the engine's own threads (`ComputeThreads`) parallelise inside each encode and decode.
 public final class ReportEvaluator {
   public let codecs: [NamedCodec]
   /// Stage counts measured per codec, ascending and non-empty.
   public let stageCounts: [[Int]]
+  public let references: [ReferenceCodec]
+  /// Passed to reference encoders that take a thread count.
+  public let referenceThreads: Int
   private var usage: [[CodebookUsage]]
 
   /// Traps unless the names are unique and every codec has at least one stage count.
-  public init(codecs: [NamedCodec], stages: StageSelection) {
+  public init(
+    codecs: [NamedCodec], stages: StageSelection, references: [ReferenceCodec] = [], referenceThreads: Int = 1
+  ) {
     precondition(Set(codecs.map(\.name)).count == codecs.count, "model names must be unique")
     self.codecs = codecs
+    self.references = references
+    self.referenceThreads = referenceThreads
     stageCounts = codecs.map { stages.counts(forStageCount: $0.codec.stageCount) }
     precondition(stageCounts.allSatisfy { !$0.isEmpty }, "every model needs at least one stage count")
     usage = zip(codecs, stageCounts).map { named, counts in
@@ -60,7 +68,9 @@ public final class ReportEvaluator {
         comparisons.append(ImageComparison(operatingPoint: point, decoded: decoded, jpeg: jpegImage))
       }
     }
-    return ImageEvaluation(image: source, measurements: measurements, comparisons: comparisons)
+    return ImageEvaluation(
+      image: source, measurements: measurements, comparisons: comparisons,
+      referenceMeasurements: try references.flatMap { try $0.measure(source, threads: referenceThreads) })
   }
 
   /// Adds the index grids stored in `bytes` to the model's usage counts.

@@ -4,7 +4,8 @@
 public enum ReportHTML {
   static let ourColours = ["#1f5fbf", "#2a9d3a", "#8a2be2", "#c2185b"]
   static let jpegColour = "#e07b00"
-  static let comparisonColours = ["#555555", "#8c564b", "#9c9c00", "#d62728", "#17becf", "#7f7f7f"]
+  static let referenceColours = ["JPEG": "#8c564b", "WebP": "#d62728", "AVIF": "#9467bd"]
+  static let comparisonColours = ["#555555", "#9c9c00", "#17becf", "#7f7f7f"]
 
   public static func render(_ report: Report, figures: [ImageFigure], comparisonCurves: [RateDistortionCurve]) -> String
   {
@@ -14,6 +15,15 @@ public enum ReportHTML {
     page += "<h1>\(escapeHTML(report.name))</h1>\n<p>\(escapeHTML(report.description))</p>\n"
     page += charts(report, comparisonCurves)
     page += "<h2>Mean of per-image values</h2>\n" + ReportTable.summary(report).html()
+    if !report.references.isEmpty {
+      page +=
+        "<h2>Reference codecs</h2>\n<p class=\"note\">"
+        + escapeHTML(report.references.map { "\($0.codecName): \($0.codecDescription)" }.joined(separator: ". "))
+        + ". BD-rate: the rate we need for the same PSNR (negative: fewer bits), log-rate interpolated against PSNR "
+        + "(monotone piecewise cubic), averaged over the PSNR range both curves cover.</p>\n"
+        + ReportTable.bjontegaardDeltas(report).html() + ReportTable.referencesAtOurRates(report).html()
+        + ReportTable.referenceCurves(report).html()
+    }
     page += "<h2>Codebook usage over the set</h2>\n" + ReportTable.usage(report).html()
     page += "<h2>Per image</h2>\n" + ReportTable.perImage(report).html()
     page +=
@@ -41,12 +51,16 @@ public enum ReportHTML {
     .note{font-size:13px;color:#555}
     """
 
-  /// The charts: PSNR and MS-SSIM against bpp, ours, JPEG at matched rate, and the comparison curves.
+  /// The charts: PSNR and MS-SSIM against bpp, ours, JPEG at matched rate, the reference codecs' curves and the
+  /// comparison curves.
   static func charts(_ report: Report, _ comparisonCurves: [RateDistortionCurve]) -> String {
     var series: [(curve: RateDistortionCurve, colour: String, isDashed: Bool)] = []
     for (i, curve) in report.curves.enumerated() {
       let isJPEG = i % 2 == 1
       series.append((curve, isJPEG ? jpegColour : ourColours[i / 2 % ourColours.count], isJPEG))
+    }
+    for reference in report.references {
+      series.append((reference.curve, referenceColours[reference.codecName] ?? comparisonColours[0], true))
     }
     for (i, curve) in comparisonCurves.enumerated() {
       series.append((curve, comparisonColours[i % comparisonColours.count], true))

@@ -2,7 +2,8 @@ import Serialization
 
 /// The JSON rendering: CompressAI's results shape (`name`, `description`, `results` with one entry per operating
 /// point), followed by what CompressAI has no place for: the operating points, the JPEG curve at matched rate,
-/// codebook usage and the per-image rows.
+/// the reference codecs' curves (each in CompressAI's shape) with our BD-rate against them, codebook usage and the
+/// per-image rows.
 public enum ReportJSON {
   public static func render(_ report: Report) -> String {
     let s = report.summaries
@@ -40,8 +41,10 @@ public enum ReportJSON {
           ),
         ])
       ),
+      ("references", .array(report.references.map { reference($0, report) })),
       ("codebook_usage", .array(report.codebookUsage.map(usage))),
       ("images", .array(report.measurements.map(image))),
+      ("reference_images", .array(report.referenceMeasurements.map(referenceImage))),
     ])
     return document.rendered() + "\n"
   }
@@ -54,6 +57,44 @@ public enum ReportJSON {
       ("bits_per_latent_coded", .number(s.bitsPerLatentCoded)),
       ("compression_ratio_raw", .number(s.compressionRatioToRaw)),
       ("compression_ratio_source", .number(s.compressionRatioToSource)),
+    ])
+  }
+
+  static func reference(_ curve: ReferenceCurve, _ report: Report) -> JSONValue {
+    let deltas = report.bjontegaardDeltas.filter { $0.referenceName == curve.codecName }
+    return .object([
+      ("name", .string(curve.codecName)), ("description", .string(curve.codecDescription)),
+      (
+        "results",
+        .object([
+          ("psnr-rgb", .array(curve.points.map { .number($0.psnr) })),
+          ("ms-ssim-rgb", .array(curve.points.map { .number($0.msSSIM) })),
+          ("bpp", .array(curve.points.map { .number($0.bitsPerPixel) })),
+          ("setting", .array(curve.settings.map { .integer($0) })),
+        ])
+      ),
+      (
+        "bd_rate",
+        .array(
+          deltas.map { entry in
+            .object([
+              ("model", .string(entry.modelName)), ("percent", .number(entry.delta?.rate)),
+              (
+                "psnr_range",
+                entry.delta.map { .array([.number($0.psnrRange.lowerBound), .number($0.psnrRange.upperBound)]) }
+                  ?? .null
+              ),
+            ])
+          })
+      ),
+    ])
+  }
+
+  static func referenceImage(_ m: ReferenceMeasurement) -> JSONValue {
+    .object([
+      ("image", .string(m.imageName)), ("codec", .string(m.codecName)), ("setting", .integer(m.setting)),
+      ("bytes", .integer(m.byteCount)), ("bpp", .number(m.bitsPerPixel)), ("psnr-rgb", .number(m.psnr)),
+      ("ms-ssim-rgb", .number(m.msSSIM)),
     ])
   }
 

@@ -7,8 +7,16 @@ public enum ReportTable {
   /// The terminal rendering: per-image rows, the per-operating-point means and codebook usage, with the columns a
   /// reader compares; the rest is in the CSV, JSON and HTML outputs.
   public static func render(_ report: Report) -> String {
-    "Per image\n" + compactPerImage(report).text() + "\nMean of per-image values\n" + compactSummary(report).text()
-      + "\nCodebook usage over the set\n" + usage(report, nameWidth: 24).text()
+    var text =
+      "Per image\n" + compactPerImage(report).text() + "\nMean of per-image values\n" + compactSummary(report).text()
+    if !report.references.isEmpty {
+      text +=
+        "\nReference codecs' PSNR at our rates (linear between their settings; - outside them)\n"
+        + referencesAtOurRates(report).text()
+        + "\nBD-rate: the rate we need for the same PSNR, against each reference (negative: fewer bits)\n"
+        + bjontegaardDeltas(report, nameWidth: 24).text()
+    }
+    return text + "\nCodebook usage over the set\n" + usage(report, nameWidth: 24).text()
       + "\nBits per latent, compression ratios, times, JPEG's quality and MS-SSIM: --csv, --json and --html.\n"
   }
 
@@ -33,6 +41,41 @@ public enum ReportTable {
         s.ours.psnr.fixed(2), s.ours.msSSIM.fixed(4), s.encodeSeconds.fixed(3), s.decodeSeconds.fixed(3),
         s.jpeg.bitsPerPixel.fixed(4), s.jpeg.psnr.fixed(2),
       ])
+    }
+    return table
+  }
+
+  static func referencesAtOurRates(_ report: Report) -> Table {
+    var table = Table(headers: ["point", "bpp", "PSNR"] + report.references.map(\.codecName))
+    for s in report.summaries {
+      table.append(
+        [abbreviated(s.operatingPoint.label, to: 14), s.ours.bitsPerPixel.fixed(4), s.ours.psnr.fixed(2)]
+          + report.references.map { $0.psnr(atBitsPerPixel: s.ours.bitsPerPixel)?.fixed(2) ?? "-" })
+    }
+    return table
+  }
+
+  static func bjontegaardDeltas(_ report: Report, nameWidth: Int = .max) -> Table {
+    var table = Table(headers: ["model", "reference", "BD-rate", "over PSNR (dB)"])
+    for entry in report.bjontegaardDeltas {
+      table.append([
+        abbreviated(entry.modelName, to: nameWidth), entry.referenceName,
+        entry.delta.map { ($0.rate >= 0 ? "+" : "") + $0.rate.fixed(1) + "%" } ?? "undefined",
+        entry.delta.map { "\($0.psnrRange.lowerBound.fixed(2))-\($0.psnrRange.upperBound.fixed(2))" }
+          ?? "no overlap",
+      ])
+    }
+    return table
+  }
+
+  static func referenceCurves(_ report: Report) -> Table {
+    var table = Table(headers: ["codec", "setting", "bpp", "PSNR", "MS-SSIM"])
+    for curve in report.references {
+      for (setting, point) in zip(curve.settings, curve.points) {
+        table.append([
+          curve.codecName, "\(setting)", point.bitsPerPixel.fixed(4), point.psnr.fixed(2), point.msSSIM.fixed(4),
+        ])
+      }
     }
     return table
   }

@@ -26,11 +26,12 @@ enum ReportFixture {
   /// Mutable (it tallies codebook usage), but used only while `evaluations` and `report` are initialised: once, under
   /// the lock that guards a static's first access.
   nonisolated(unsafe) static let evaluator = ReportEvaluator(
-    codecs: [NamedCodec(name: "tiny", codec: codec)], stages: .all)
+    codecs: [NamedCodec(name: "tiny", codec: codec)], stages: .all, references: [.jpeg])
   static let evaluations: [ImageEvaluation] = images.map { try! evaluator.evaluate($0) }
   static let report = Report(
     name: "test", description: "fixture", operatingPoints: evaluator.operatingPoints,
-    measurements: evaluations.flatMap(\.measurements), codebookUsage: evaluator.codebookUsage)
+    measurements: evaluations.flatMap(\.measurements), codebookUsage: evaluator.codebookUsage,
+    referenceCodecs: [.jpeg], referenceMeasurements: evaluations.flatMap(\.referenceMeasurements))
 
   /// Smooth ramps plus deterministic noise (an LCG), so the codec and JPEG both have something to do.
   static func pattern(width: Int, height: Int, seed: UInt32) -> RGBImage {

@@ -1,0 +1,48 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `report --references`: the reference codecs chosen, a notice for those whose tools are missing, BD-rate in the
+/// terminal table and the JSON.
+struct ReportCommandTests {
+  let fixture: BadInputFixture
+
+  init() throws { fixture = try BadInputFixture() }
+
+  @Test func jpegReferenceGivesACurveAndBDRate() throws {
+    defer { fixture.folder.remove() }
+    let r = try vqcodec(
+      ["report", "image.png", "--stages", "1,2", "--references", "jpeg", "--json", "r.json"], in: fixture.folder.path)
+    #expect(r.status == 0, "stderr: \(r.stderr)")
+    #expect(r.stdout.contains("BD-rate") && r.stdout.contains("JPEG"))
+    let root = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: fixture.folder.file("r.json"))))
+        as? [String: Any])
+    let references = try #require(root["references"] as? [[String: Any]])
+    #expect(references.map { $0["name"] as? String } == ["JPEG"])
+  }
+
+  @Test func missingToolsAreSkippedWithANotice() throws {
+    defer { fixture.folder.remove() }
+    let r = try vqcodec(
+      ["report", "image.png", "--stages", "1", "--references", "webp,avif"], in: fixture.folder.path,
+      environment: ["PATH": fixture.folder.path])
+    #expect(r.status == 0, "stderr: \(r.stderr)")
+    #expect(r.stderr.contains("note: cwebp and dwebp not found: no WebP curve (apt-get install webp)"))
+    #expect(r.stderr.contains("note: avifenc and avifdec not found: no AVIF curve (apt-get install libavif-bin)"))
+    #expect(!r.stdout.contains("BD-rate"))
+  }
+
+  @Test func noneMeasuresOnlyTheModels() throws {
+    defer { fixture.folder.remove() }
+    let r = try vqcodec(["report", "image.png", "--stages", "1", "--references", "none"], in: fixture.folder.path)
+    #expect(r.status == 0 && !r.stdout.contains("BD-rate") && !r.stderr.contains("note:"), "stderr: \(r.stderr)")
+  }
+
+  @Test func anUnknownReferenceIsAUsageError() throws {
+    defer { fixture.folder.remove() }
+    expectUsageError(
+      try vqcodec(["report", "image.png", "--references", "jpeg,heic"], in: fixture.folder.path),
+      mentioning: "got 'heic'")
+  }
+}
