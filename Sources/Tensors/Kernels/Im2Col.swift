@@ -22,7 +22,8 @@ public struct ConvGeometry: Equatable, Sendable {
 }
 
 /// Copies every receptive field into one row: `col[(n, oy, ox), (ky, kx, c)] = x[n, oy·s − p + ky, ox·s − p + kx, c]`,
-/// zero outside the image. In NHWC each (ky, kx) tap is one contiguous run of `c` floats.
+/// zero outside the image. In NHWC the taps of one kernel row that fall inside the image are one contiguous run of
+/// input (consecutive pixels), copied at once: with 3 channels a run of 4 taps is 12 floats, not four copies of 3.
 func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, into col: UnsafeMutablePointer<Float>) {
   let (oh, ow, c, kh, kw) = (g.outHeight, g.outWidth, g.c, g.kernelHeight, g.kernelWidth)
   let patch = g.patchSize
@@ -31,21 +32,38 @@ func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, into col: UnsafeMutabl
       let (b, oy) = r.quotientAndRemainder(dividingBy: oh)
       for ox in 0..<ow {
         let dst = col + (r * ow + ox) * patch
+        let taps = g.tapsInside(column: ox)
+        let firstColumn = ox * g.stride - g.padding
         for ky in 0..<kh {
           let iy = oy * g.stride - g.padding + ky
-          for kx in 0..<kw {
-            let ix = ox * g.stride - g.padding + kx
-            let d = dst + (ky * kw + kx) * c
-            if iy < 0 || iy >= g.h || ix < 0 || ix >= g.w {
-              d.update(repeating: 0, count: c)
-            } else {
-              d.update(from: x + ((b * g.h + iy) * g.w + ix) * c, count: c)
-            }
+          let d = dst + ky * kw * c
+          if iy < 0 || iy >= g.h || taps.isEmpty {
+            d.update(repeating: 0, count: kw * c)
+            continue
           }
+          d.update(repeating: 0, count: taps.lowerBound * c)
+          (d + taps.lowerBound * c).update(
+            from: x + ((b * g.h + iy) * g.w + firstColumn + taps.lowerBound) * c, count: taps.count * c)
+          (d + taps.upperBound * c).update(repeating: 0, count: (kw - taps.upperBound) * c)
         }
       }
     }
   }
+}
+
+extension ConvGeometry {
+  /// The taps `kx` of small-grid column `ox` that fall inside the image: `0 ≤ ox·s − p + kx < w`.
+  @inline(__always) func tapsInside(column ox: Int) -> Range<Int> {
+    let first = ox * stride - padding
+    let lower = min(kernelWidth, max(0, -first))
+    return lower..<max(lower, min(kernelWidth, w - first))
+  }
+}
+
+/// `y[i] += x[i]` for `count` floats: the taps of one kernel row onto consecutive pixels, one add per element, so the
+/// order in which each element receives its terms is the caller's loop order.
+@inline(__always) private func addRun(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
+  for i in 0..<count { y[i] += x[i] }
 }
 
 /// `y += col2im(a · bᵀ)` for `a [g.rows, k]` and `b [g.patchSize, k]`: the product's row for small-grid pixel
@@ -57,8 +75,9 @@ func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, into col: UnsafeMutabl
 /// multiplies a band of a few rows into its own buffer, sized to stay in cache, and adds it onto `y` at once.
 /// Bands two apart never touch the same output row, so the even bands run in parallel, then the odd ones: every
 /// output pixel receives its terms in one fixed order (phase, band, then pixel and tap within the band) whatever
-/// the thread count. Smaller products (training's crops, 3-channel layers) run as one threaded GEMM and a
-/// parallel gather (`col2im`), which measured faster there.
+/// the thread count. Narrow products on wide grids (the decoder's 64→3 layer) are multiplied one small-grid row at a
+/// time as output rows need them (`addCol2imOfProductByRows`); the rest (training's small crops, whose rows are too
+/// short for a GEMM each) run as one threaded GEMM and a parallel gather (`col2im`), which measured faster there.
 ///
 /// `relu` then applies `max(·, 0)` to each output row as soon as its sum is complete (a transposed convolution
 /// followed by a ReLU, without another pass over the output).
@@ -67,6 +86,10 @@ func addCol2imOfProduct(
   into y: UnsafeMutablePointer<Float>, relu: Bool = false
 ) {
   let (ow, patch) = (g.outWidth, g.patchSize)
+  if ow * patch < ColumnBands.minimumRowFloats && ow >= ColumnBands.minimumRowPixels {
+    addCol2imOfProductByRows(a, b, depth: k, g, into: y, relu: relu)
+    return
+  }
   if ow * patch < ColumnBands.minimumRowFloats {
     var col = uninitializedFloats(g.rows * patch)
     col.withUnsafeMutableBufferPointer { col in
@@ -109,12 +132,58 @@ func addCol2imOfProduct(
   }
 }
 
+/// `col2im(a · bᵀ)` for narrow products, one output row at a time: each small-grid row's product is computed when an
+/// output row first needs it and kept while the next output rows reuse it, so the column matrix never leaves the
+/// cache. The additions are `col2im`'s in its order, and each product element is the same chain as in a GEMM over
+/// all rows, so the result is the same bits. (Measured on the decoder's 64→3 layer: see Docs/PERFORMANCE.md.)
+private func addCol2imOfProductByRows(
+  _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, depth k: Int, _ g: ConvGeometry,
+  into y: UnsafeMutablePointer<Float>, relu: Bool
+) {
+  let (oh, ow, c, kh, kw, s, p) = (g.outHeight, g.outWidth, g.c, g.kernelHeight, g.kernelWidth, g.stride, g.padding)
+  let patch = g.patchSize
+  // An output row needs at most ⌈KH/s⌉ consecutive small-grid rows; one more slot keeps the next row's from
+  // evicting them.
+  let slots = (kh + s - 1) / s + 1
+  parallelFor(g.n * g.h, minimumPerChunk: 4) { start, end in
+    var products = uninitializedFloats(slots * ow * patch)
+    var held = [Int](repeating: -1, count: slots)
+    products.withUnsafeMutableBufferPointer { products in
+      for r in start..<end {
+        let (image, iy) = r.quotientAndRemainder(dividingBy: g.h)
+        let rowOut = y + r * g.w * c
+        for ky in 0..<kh {
+          let t = iy + p - ky
+          if t < 0 || t % s != 0 || t / s >= oh { continue }
+          let stacked = image * oh + t / s
+          let product = products.baseAddress! + stacked % slots * ow * patch
+          if held[stacked % slots] != stacked {
+            sgemm(
+              transposeB: true, m: ow, n: patch, k: k, a: a + stacked * ow * k, lda: k, b: b, ldb: k,
+              accumulate: false, c: product, ldc: patch, threaded: false)
+            held[stacked % slots] = stacked
+          }
+          for ox in 0..<ow {
+            let src = product + ox * patch + ky * kw * c
+            let taps = g.tapsInside(column: ox)
+            addRun(
+              src + taps.lowerBound * c, into: rowOut + (ox * s - p + taps.lowerBound) * c, count: taps.count * c)
+          }
+        }
+        if relu { clampBelowZero(rowOut, count: g.w * c) }  // the row's sum is complete
+      }
+    }
+  }
+}
+
 enum ColumnBands {
   /// How large a band's product may grow: 2 MiB of floats, which stays in a core's L2 or the shared L3.
   static let targetFloats = 1 << 19
   /// Products with fewer floats per small-grid row are not banded (measured: the decoder's 64→3 layer, 18 K floats
   /// a row, ran 13 ms unbanded and 16 ms banded; its 128→64 layer, 196 K, 41 ms and 36 ms).
   static let minimumRowFloats = 1 << 16
+  /// Narrower small-grid rows make GEMMs too short to multiply one at a time.
+  static let minimumRowPixels = 64
 }
 
 /// The output rows touched by stacked small-grid rows `rows`, per image, less those that the `neighbours` small-grid
@@ -153,16 +222,12 @@ private func scatterAdd(
     let (image, oyIn) = row.quotientAndRemainder(dividingBy: g.outHeight)
     for oxIn in 0..<ow {
       let src = band + ((row - rows.lowerBound) * ow + oxIn) * g.patchSize
+      let taps = g.tapsInside(column: oxIn)
       for ky in 0..<kh {
         let oy = oyIn * s - p + ky
         if oy < 0 || oy >= g.h { continue }
-        for kx in 0..<kw {
-          let ox = oxIn * s - p + kx
-          if ox < 0 || ox >= g.w { continue }
-          let d = y + ((image * g.h + oy) * g.w + ox) * c
-          let sp = src + (ky * kw + kx) * c
-          for i in 0..<c { d[i] += sp[i] }
-        }
+        let d = y + ((image * g.h + oy) * g.w + oxIn * s - p + taps.lowerBound) * c
+        addRun(src + (ky * kw + taps.lowerBound) * c, into: d, count: taps.count * c)
       }
     }
   }
@@ -186,13 +251,8 @@ func col2im(
         if oy >= oh { continue }
         for ox in 0..<ow {
           let src = col + ((b * oh + oy) * ow + ox) * patch + ky * kw * c
-          for kx in 0..<kw {
-            let ix = ox * s - p + kx
-            if ix < 0 || ix >= g.w { continue }
-            let d = rowOut + ix * c
-            let sp = src + kx * c
-            for i in 0..<c { d[i] += sp[i] }
-          }
+          let taps = g.tapsInside(column: ox)
+          addRun(src + taps.lowerBound * c, into: rowOut + (ox * s - p + taps.lowerBound) * c, count: taps.count * c)
         }
       }
       if relu { clampBelowZero(rowOut, count: g.w * c) }  // the row's sum is complete
