@@ -32,7 +32,8 @@ public final class ImageCodec: @unchecked Sendable {
   public static let maximumPixelCount = VQContainer.maxPixelCount
 
   /// Compresses `image` using the first `stages` residual stages (all when nil). `channels` records the source's
-  /// channel count (1, 3 or 4) for `info`; the pixels are always RGB.
+  /// channel count (3, or 4 when an alpha channel was dropped) for `info`; a gray image (R = G = B everywhere, as
+  /// every grayscale source is once read) is recorded as 1 channel whatever `channels` says, and decodes gray.
   public func encode(_ image: RGBImage, stages: Int? = nil, channels: Int = 3) throws(CodecError) -> [UInt8] {
     let stages = stages ?? model.stageCount
     guard (1...model.stageCount).contains(stages) else {
@@ -45,7 +46,8 @@ public final class ImageCodec: @unchecked Sendable {
     let f = model.configuration.downsampling
     let indices = TiledInference(model: model).indices(for: image, stages: stages)
     let container = VQContainer(
-      modelFingerprint: fingerprint, imageWidth: image.width, imageHeight: image.height, channels: channels,
+      modelFingerprint: fingerprint, imageWidth: image.width, imageHeight: image.height,
+      channels: image.isGray ? 1 : channels,
       downsamplingFactor: f, codebookSize: model.configuration.codebookSize,
       indexGrids: indices.map { $0.map { UInt16(truncatingIfNeeded: $0) } }, priorCounts: prior(stages: stages))
     return container.serialize()
@@ -54,8 +56,8 @@ public final class ImageCodec: @unchecked Sendable {
   /// Decompresses `.vq` bytes made with this model, from its first `stages` stages (all when nil: a lower quality
   /// from the same file); throws `CodecError` on anything malformed or foreign.
   public func decode(_ bytes: [UInt8], stages: Int? = nil) throws(CodecError) -> RGBImage {
-    let (grids, width, height) = try indexGrids(of: bytes, stages: stages)
-    return TiledInference(model: model).image(from: grids, width: width, height: height)
+    let file = try checkedFile(bytes, stages: stages)
+    return TiledInference(model: model).image(from: file.grids, width: file.width, height: file.height, gray: file.gray)
   }
 
   /// Decompresses `.vq` bytes straight into a PNG handed to `sink` piece by piece, one band of rows at a time: the
@@ -65,11 +67,13 @@ public final class ImageCodec: @unchecked Sendable {
   public func decodePNG(
     _ bytes: [UInt8], stages: Int? = nil, to sink: @escaping PNGRowWriter.Sink
   ) throws -> (width: Int, height: Int) {
-    let (grids, width, height) = try indexGrids(of: bytes, stages: stages)
-    let writer = try PNGRowWriter(width: width, height: height, sink: sink)
-    try TiledInference(model: model).decodeBands(from: grids, width: width, height: height) { try writer.append($0) }
+    let file = try checkedFile(bytes, stages: stages)
+    let writer = try PNGRowWriter(width: file.width, height: file.height, sink: sink)
+    try TiledInference(model: model).decodeBands(
+      from: file.grids, width: file.width, height: file.height, gray: file.gray
+    ) { try writer.append($0) }
     try writer.finish()
-    return (width, height)
+    return (file.width, file.height)
   }
 
   /// Decompresses `.vq` bytes into a PNG file that `open` creates once the file has passed every check (an
@@ -97,6 +101,14 @@ public final class ImageCodec: @unchecked Sendable {
   public func indexGrids(
     of bytes: [UInt8], stages: Int? = nil
   ) throws(CodecError) -> (grids: [[Int32]], width: Int, height: Int) {
+    let file = try checkedFile(bytes, stages: stages)
+    return (file.grids, file.width, file.height)
+  }
+
+  /// `indexGrids`, and whether the file's pixels are gray (recorded as 1 channel).
+  private func checkedFile(
+    _ bytes: [UInt8], stages: Int?
+  ) throws(CodecError) -> (grids: [[Int32]], width: Int, height: Int, gray: Bool) {
     var container: VQContainer
     do { container = try VQContainer.parse(bytes) } catch { throw .corruptFile(error) }
     if let stages {
@@ -119,7 +131,7 @@ public final class ImageCodec: @unchecked Sendable {
     do { grids = try container.decodeIndexGrids(priorCounts: prior(stages: container.stages.count)) } catch {
       throw .corruptFile(error)
     }
-    return (grids.map { $0.map { Int32($0) } }, container.imageWidth, container.imageHeight)
+    return (grids.map { $0.map { Int32($0) } }, container.imageWidth, container.imageHeight, container.channels == 1)
   }
 
   private func prior(stages: Int) -> [[UInt32]]? {

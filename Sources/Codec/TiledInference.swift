@@ -34,18 +34,20 @@ struct TiledInference {
     return grids
   }
 
-  /// The decoded `width × height` image from index grids over the latent grid.
-  func image(from grids: [[Int32]], width: Int, height: Int) -> RGBImage {
+  /// The decoded `width × height` image from index grids over the latent grid; `gray` makes every pixel the
+  /// `grayLevel` of its decoded samples (a file whose source was gray, Docs/FORMAT.md §6).
+  func image(from grids: [[Int32]], width: Int, height: Int, gray: Bool = false) -> RGBImage {
     var pixels: [UInt8] = []
     pixels.reserveCapacity(width * height * 3)
-    decodeBands(from: grids, width: width, height: height) { pixels.append(contentsOf: $0) }
+    decodeBands(from: grids, width: width, height: height, gray: gray) { pixels.append(contentsOf: $0) }
     return RGBImage(width: width, height: height, pixels: pixels)
   }
 
   /// The decoded image one row of tiles at a time, top to bottom: `band` gets whole rows (`width × 3` bytes each),
   /// so memory holds one band, never the whole image.
   func decodeBands(
-    from grids: [[Int32]], width: Int, height: Int, band: (UnsafeBufferPointer<UInt8>) throws -> Void
+    from grids: [[Int32]], width: Int, height: Int, gray: Bool = false,
+    band: (UnsafeBufferPointer<UInt8>) throws -> Void
   ) rethrows {
     let (gh, gw) = ((height + f - 1) / f, (width + f - 1) / f)
     var pixels = [UInt8](repeating: 0, count: min(height, tileLatents * f) * width * 3)
@@ -70,7 +72,16 @@ struct TiledInference {
           }
         }
       }
-      try pixels.withUnsafeBufferPointer { try band(UnsafeBufferPointer(rebasing: $0[0..<rows.count * width * 3])) }
+      let count = rows.count * width * 3
+      if gray {
+        pixels.withUnsafeMutableBufferPointer { p in
+          for i in stride(from: 0, to: count, by: 3) {
+            let level = grayLevel(p[i], p[i + 1], p[i + 2])
+            (p[i], p[i + 1], p[i + 2]) = (level, level, level)
+          }
+        }
+      }
+      try pixels.withUnsafeBufferPointer { try band(UnsafeBufferPointer(rebasing: $0[0..<count])) }
     }
   }
 

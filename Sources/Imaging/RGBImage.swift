@@ -25,3 +25,19 @@ public struct RGBImage: Equatable, Sendable {
     self.pixels = pixels
   }
 }
+
+extension RGBImage {
+  /// Whether every pixel is gray (R = G = B): a grayscale source, or colour channels that hold one value.
+  public var isGray: Bool {
+    pixels.withUnsafeBufferPointer { p in
+      stride(from: 0, to: p.count, by: 3).allSatisfy { p[$0] == p[$0 + 1] && p[$0] == p[$0 + 2] }
+    }
+  }
+}
+
+/// The gray a decoder gives a pixel of a gray image from its three decoded samples: their mean, rounded to the
+/// nearest integer (`(r + g + b + 1) / 3`; a mean is never halfway between two integers). Integer arithmetic, so
+/// every decoder gets the same value.
+@inline(__always) public func grayLevel(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> UInt8 {
+  UInt8((Int(r) + Int(g) + Int(b) + 1) / 3)
+}
