@@ -39,18 +39,32 @@ public final class ImageCodec: @unchecked Sendable {
     guard (1...model.stageCount).contains(stages) else {
       throw .invalidStages(requested: stages, available: model.stageCount)
     }
+    return try container(for: image, stages: stages, channels: channels).serialize()
+  }
+
+  /// The largest file of `image` that fits in `maximumBytes`: every stage is encoded once, then the file keeps the
+  /// most whole stages whose bytes fit (a version 2 file's prefix, what `vqcodec truncate` cuts). When even one stage
+  /// does not fit, the one-stage file: `stages` says how many were kept, and the caller compares the size.
+  public func encode(
+    _ image: RGBImage, fittingIn maximumBytes: Int, channels: Int = 3
+  ) throws(CodecError) -> (bytes: [UInt8], stages: Int) {
+    let whole = try container(for: image, stages: model.stageCount, channels: channels)
+    var kept = 1
+    while kept < model.stageCount && whole.keepingStages(kept + 1).serialize().count <= maximumBytes { kept += 1 }
+    return (whole.keepingStages(kept).serialize(), kept)
+  }
+
+  private func container(for image: RGBImage, stages: Int, channels: Int) throws(CodecError) -> VQContainer {
     guard image.width <= 65535, image.height <= 65535, image.width * image.height <= Self.maximumPixelCount else {
       throw .unsupportedImage(
         "\(image.width)×\(image.height) exceeds the format's limit of \(Self.maximumPixelCount) pixels")
     }
-    let f = model.configuration.downsampling
     let indices = TiledInference(model: model).indices(for: image, stages: stages)
-    let container = VQContainer(
+    return VQContainer(
       modelFingerprint: fingerprint, imageWidth: image.width, imageHeight: image.height,
-      channels: image.isGray ? 1 : channels,
-      downsamplingFactor: f, codebookSize: model.configuration.codebookSize,
+      channels: image.isGray ? 1 : channels, downsamplingFactor: model.configuration.downsampling,
+      codebookSize: model.configuration.codebookSize,
       indexGrids: indices.map { $0.map { UInt16(truncatingIfNeeded: $0) } }, priorCounts: prior(stages: stages))
-    return container.serialize()
   }
 
   /// Decompresses `.vq` bytes made with this model, from its first `stages` stages (all when nil: a lower quality

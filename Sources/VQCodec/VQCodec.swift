@@ -39,6 +39,13 @@ public struct VQCodec: Sendable {
     try codec.encode(image, stages: stages)
   }
 
+  /// The `.vq` file of `image` with the most stages whose file is at most `maximumBytes` long (one stage when none
+  /// fits: compare the result's size), and how many stages it kept.
+  public func encode(_ image: Image, maximumBytes: Int) throws -> (file: [UInt8], stages: Int) {
+    let fitted = try codec.encode(image, fittingIn: maximumBytes)
+    return (fitted.bytes, fitted.stages)
+  }
+
   /// The `.vq` file of the PNG or JPEG at `path`, turned as its EXIF orientation says.
   public func encode(fileAt path: String, stages: Int? = nil) throws -> [UInt8] {
     let decoded = try ImageFile.read(path: path)

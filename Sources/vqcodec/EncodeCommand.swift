@@ -14,12 +14,25 @@ struct EncodeCommand: ParsableCommand {
   @OptionGroup var modelOptions: ModelOptions
   @Option(help: "Residual stages to keep (1...S of the model; more stages, more bits, better quality). Default: all.")
   var stages: Int?
+  @Option(
+    help: ArgumentHelp(
+      "Largest file in bytes: keep the most stages that fit.",
+      discussion: "The model's operating points are its stage counts; at least one stage is kept, with a note when "
+        + "even that is larger."))
+  var size: Int?
+  @Option(help: "Largest bits per pixel of the whole file: keep the most stages that fit (as --size).")
+  var bpp: Double?
   @Flag(help: "Overwrite the output if it exists.") var force = false
   @Flag(help: "Print nothing on success.") var quiet = false
   @OptionGroup var threadOptions: ThreadOptions
 
   func validate() throws {
     if let stages, stages < 1 { throw ValidationError("--stages must be at least 1") }
+    if [stages != nil, size != nil, bpp != nil].filter({ $0 }).count > 1 {
+      throw ValidationError("--stages, --size and --bpp each choose the stages: give one of them")
+    }
+    if let size, size < 1 { throw ValidationError("--size must be a positive number of bytes") }
+    if let bpp, !(bpp > 0 && bpp.isFinite) { throw ValidationError("--bpp must be a positive number") }
   }
 
   func run() throws {
@@ -59,10 +72,28 @@ struct EncodeCommand: ParsableCommand {
   ) throws -> (bytes: Int, pixels: Int) {
     let decoded = try ImageFile.decode(data: data, name: name)
     if notices { for change in decoded.changes { printNotice("\(name): \(change)") } }
-    let bytes = try codec.encode(decoded.image, stages: stages, channels: decoded.droppedAlpha ? 4 : 3)
+    let bytes = try encode(
+      decoded.image, name: name, with: codec, channels: decoded.droppedAlpha ? 4 : 3, notices: notices)
     let file = try openOutput(output)
     try file.write(bytes)
     try file.commit()
     return (bytes.count, decoded.image.width * decoded.image.height)
+  }
+
+  /// The file for `--stages`, or the most stages within `--size` or `--bpp` (a note when none fits).
+  private func encode(
+    _ image: RGBImage, name: String, with codec: ImageCodec, channels: Int, notices: Bool
+  ) throws -> [UInt8] {
+    let pixels = Double(image.width * image.height)
+    guard let budget = size ?? bpp.map({ Int(($0 * pixels / 8).rounded(.down)) }) else {
+      return try codec.encode(image, stages: stages, channels: channels)
+    }
+    let (bytes, _) = try codec.encode(image, fittingIn: budget, channels: channels)
+    if bytes.count > budget && notices {
+      let bpp = String(format: "%.4f", 8 * Double(bytes.count) / pixels)
+      printNotice(
+        "\(name): the smallest file, 1 stage, is \(bytes.count) bytes (\(bpp) bpp), over the \(budget)-byte target")
+    }
+    return bytes
   }
 }
