@@ -24,9 +24,9 @@ struct ReportCommand: ParsableCommand {
   @Option(help: "Write a self-contained HTML page (charts, tables, pictures) to this file.") var html: String?
   @Option(
     help: ArgumentHelp(
-      "Reference codecs to sweep on every image, or none: jpeg (in process), webp (cwebp), avif (avifenc).",
+      "Reference codecs to sweep on every image, or none: jpeg (in process), webp (cwebp), avif (avifenc), jxl (cjxl).",
       discussion: "A codec whose tools are not installed is skipped with a notice."))
-  var references = "jpeg,webp,avif"
+  var references = "jpeg,webp,avif,jxl"
   @Option(help: "Another curve for the HTML charts: CompressAI results JSON or rd_baseline.py output; repeatable.")
   var compare: [String] = []
   @Flag(help: "Overwrite output files that exist.") var force = false
@@ -93,8 +93,8 @@ struct ReportCommand: ParsableCommand {
     if references == "none" { return [] }
     return try references.split(separator: ",").map { name in
       let name = name.trimmingCharacters(in: .whitespaces).lowercased()
-      guard let codec = ReferenceCodec.all.first(where: { $0.name.lowercased() == name }) else {
-        throw ValidationError("--references takes none or a list of jpeg, webp, avif; got '\(name)'")
+      guard let codec = ReferenceCodec.all.first(where: { $0.optionName == name }) else {
+        throw ValidationError("--references takes none or a list of jpeg, webp, avif, jxl; got '\(name)'")
       }
       return codec
     }

@@ -5,8 +5,8 @@ import Testing
 @testable import Report
 
 /// The reference codecs: sizes are the files' sizes, decodes are the tools' pictures, curves are per-setting
-/// means, and a failing tool is a clear error. WebP and AVIF run where `webp` and `libavif-bin` are installed
-/// (`.ci/run` installs them).
+/// means, and a failing tool is a clear error. WebP, AVIF and JPEG XL run where `webp`, `libavif-bin` and
+/// `libjxl-tools` are installed (`.ci/run` installs them).
 struct ReferenceCodecTests {
   static let image = ReportFixture.images[2]
 
@@ -14,7 +14,7 @@ struct ReferenceCodecTests {
     let rows = try ReferenceCodec.jpeg.measure(Self.image, threads: 1)
     #expect(rows.map(\.setting) == ReferenceCodec.jpeg.settings)
     for row in rows {
-      let bytes = try Self.image.image.jpegData(quality: row.setting)
+      let bytes = try Self.image.image.jpegData(quality: Int(row.setting))
       let decoded = try ImageFile.decode(data: bytes).image
       #expect(row.byteCount == bytes.count)
       #expect(row.psnr == psnr(Self.image.image, decoded))
@@ -24,8 +24,8 @@ struct ReferenceCodecTests {
   }
 
   @Test(
-    .enabled(if: ReferenceCodec.webp.missingTools == nil && ReferenceCodec.avif.missingTools == nil),
-    arguments: [ReferenceCodec.webp, ReferenceCodec.avif])
+    .enabled(if: [ReferenceCodec.webp, .avif, .jxl].allSatisfy { $0.missingTools == nil }),
+    arguments: [ReferenceCodec.webp, ReferenceCodec.avif, ReferenceCodec.jxl])
   func commandLineCodecsCodeAtEverySetting(codec: ReferenceCodec) throws {
     let rows = try codec.measure(Self.image, threads: 2)
     #expect(rows.map(\.setting) == codec.settings)
@@ -37,6 +37,7 @@ struct ReferenceCodecTests {
     let sorted = rows.sorted { $0.bitsPerPixel < $1.bitsPerPixel }
     #expect(sorted.first!.psnr < sorted.last!.psnr)
     let prefix = "vqcodec-reference-\(codec.name)-"
+    #expect(ReferenceCodec.all.map(\.optionName) == ["jpeg", "webp", "avif", "jxl"])
     #expect(
       try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).allSatisfy {
         !$0.hasPrefix(prefix)
@@ -44,7 +45,7 @@ struct ReferenceCodecTests {
   }
 
   @Test func curvesAverageSettingsMeasuredOnEveryImage() throws {
-    func row(_ image: String, _ setting: Int, _ bpp: Double, _ psnr: Double) -> ReferenceMeasurement {
+    func row(_ image: String, _ setting: Double, _ bpp: Double, _ psnr: Double) -> ReferenceMeasurement {
       ReferenceMeasurement(
         imageName: image, codecName: "JPEG", setting: setting, byteCount: 1, bitsPerPixel: bpp, psnr: psnr,
         msSSIM: nil)

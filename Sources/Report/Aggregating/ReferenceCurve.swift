@@ -4,14 +4,14 @@ public struct ReferenceCurve: Equatable, Sendable {
   public let codecName: String
   public let codecDescription: String
   /// Settings and points in the same order, ascending in rate.
-  public let settings: [Int]
+  public let settings: [Double]
   public let points: [CurvePoint]
 
   /// Nil when no setting was measured on every image.
   public init?(codec: ReferenceCodec, measurements: [ReferenceMeasurement]) {
     let rows = measurements.filter { $0.codecName == codec.name }
     let imageCount = Set(rows.map(\.imageName)).count
-    let pairs = codec.settings.compactMap { setting -> (Int, CurvePoint)? in
+    let pairs = codec.settings.compactMap { setting -> (Double, CurvePoint)? in
       let atSetting = rows.filter { $0.setting == setting }
       guard imageCount > 0, atSetting.count == imageCount else { return nil }
       let ssim = atSetting.compactMap(\.msSSIM)

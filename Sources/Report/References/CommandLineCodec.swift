@@ -10,7 +10,7 @@ struct CommandLineCodec: Sendable {
   let package: String
   let fileExtension: String
   /// Arguments for one encode: setting, threads, source PNG, coded file.
-  let encodeArguments: @Sendable (Int, Int, String, String) -> [String]
+  let encodeArguments: @Sendable (Double, Int, String, String) -> [String]
   /// Arguments for one decode: coded file, PNG to write.
   let decodeArguments: @Sendable (String, String) -> [String]
 
@@ -18,7 +18,7 @@ struct CommandLineCodec: Sendable {
   /// named `folderPrefix` + a UUID that is removed afterwards, whatever happens.
   func withSource<Result>(
     _ image: RGBImage, folderPrefix: String,
-    _ body: ((Int, Int) throws -> (byteCount: Int, decoded: RGBImage)) throws -> Result
+    _ body: ((Double, Int) throws -> (byteCount: Int, decoded: RGBImage)) throws -> Result
   ) throws -> Result {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent(folderPrefix + UUID().uuidString)
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
@@ -33,7 +33,7 @@ struct CommandLineCodec: Sendable {
       try ExternalTool.run(decoder, decodeArguments(coded, decoded))
       guard let byteCount = (try? FileManager.default.attributesOfItem(atPath: coded))?[.size] as? Int,
         let png = FileManager.default.contents(atPath: decoded)
-      else { throw ReferenceCodecError("\(encoder) or \(decoder) wrote no file at setting \(setting)") }
+      else { throw ReferenceCodecError("\(encoder) or \(decoder) wrote no file at setting \(setting.settingText)") }
       return (byteCount, try ImageFile.decode(data: Array(png), name: "\(decoder) output").image)
     }
   }

@@ -8,7 +8,8 @@ public struct ReferenceCodec: Sendable {
   public let name: String
   /// How the codec is run, for the report's text: the command and what the setting is.
   public let description: String
-  public let settings: [Int]
+  /// The codec's quality or distance values; whole numbers except JPEG XL's distances.
+  public let settings: [Double]
   let implementation: Implementation
 
   enum Implementation: Sendable {
@@ -29,7 +30,7 @@ public struct ReferenceCodec: Sendable {
     implementation: .commandLine(
       CommandLineCodec(
         encoder: "cwebp", decoder: "dwebp", package: "webp", fileExtension: "webp",
-        encodeArguments: { q, _, input, output in ["-quiet", "-m", "6", "-q", "\(q)", input, "-o", output] },
+        encodeArguments: { q, _, input, output in ["-quiet", "-m", "6", "-q", q.settingText, input, "-o", output] },
         decodeArguments: { input, output in ["-quiet", input, "-o", output] })))
 
   /// `avifenc -s 4 --min Q --max Q` (rd_baseline.py's speed; lower Q is higher quality), decoded with `avifdec`.
@@ -42,12 +43,27 @@ public struct ReferenceCodec: Sendable {
       CommandLineCodec(
         encoder: "avifenc", decoder: "avifdec", package: "libavif-bin", fileExtension: "avif",
         encodeArguments: { q, threads, input, output in
-          ["-s", "4", "-j", "\(threads)", "--min", "\(q)", "--max", "\(q)", input, output]
+          ["-s", "4", "-j", "\(threads)", "--min", q.settingText, "--max", q.settingText, input, output]
         },
         decodeArguments: { input, output in [input, output] })))
 
-  /// The codecs `report --references` can name, by lower-case name.
-  public static let all = [jpeg, webp, avif]
+  /// `cjxl -d D` (Butteraugli distance; lower is better quality; 25 is its largest), decoded with `djxl`.
+  public static let jxl = ReferenceCodec(
+    name: "JPEG XL", description: "cjxl -d D, djxl; setting = D (distance, lower is better quality)",
+    settings: [25, 15, 10, 6, 4, 3, 2, 1.5],
+    implementation: .commandLine(
+      CommandLineCodec(
+        encoder: "cjxl", decoder: "djxl", package: "libjxl-tools", fileExtension: "jxl",
+        encodeArguments: { d, threads, input, output in
+          ["--quiet", "-d", d.settingText, "--num_threads", "\(threads)", input, output]
+        },
+        decodeArguments: { input, output in ["--quiet", input, output] })))
+
+  /// The codecs `report --references` can name, by lower-case name (JPEG XL as `jxl`).
+  public static let all = [jpeg, webp, avif, jxl]
+
+  /// The name `--references` takes.
+  public var optionName: String { self.name == "JPEG XL" ? "jxl" : self.name.lowercased() }
 
   /// The executables this codec needs that are not on `PATH`, with the Debian package that has them; empty when
   /// it can run.
@@ -59,10 +75,10 @@ public struct ReferenceCodec: Sendable {
 
   /// Codes `image` at every setting. `threads` is passed to encoders that take a thread count.
   public func measure(_ image: ReportImage, threads: Int) throws -> [ReferenceMeasurement] {
-    func measurement(setting: Int, byteCount: Int, decoded: RGBImage) throws -> ReferenceMeasurement {
+    func measurement(setting: Double, byteCount: Int, decoded: RGBImage) throws -> ReferenceMeasurement {
       guard decoded.width == image.image.width, decoded.height == image.image.height else {
         throw ReferenceCodecError(
-          "\(name) setting \(setting) decoded \(image.name) to \(decoded.width)×\(decoded.height), not "
+          "\(name) setting \(setting.settingText) decoded \(image.name) to \(decoded.width)×\(decoded.height), not "
             + "\(image.image.width)×\(image.image.height)")
       }
       return ReferenceMeasurement(
@@ -73,7 +89,7 @@ public struct ReferenceCodec: Sendable {
     switch implementation {
     case .libjpeg:
       return try settings.map { quality in
-        let bytes = try image.image.jpegData(quality: quality)
+        let bytes = try image.image.jpegData(quality: Int(quality))
         return try measurement(
           setting: quality, byteCount: bytes.count, decoded: try ImageFile.decode(data: bytes, name: "JPEG").image)
       }
@@ -92,4 +108,9 @@ public struct ReferenceCodec: Sendable {
 public struct ReferenceCodecError: Error, CustomStringConvertible {
   public let description: String
   init(_ description: String) { self.description = description }
+}
+
+extension Double {
+  /// A setting as a tool takes it and a table shows it: `5`, not `5.0`; `1.5` as it is.
+  var settingText: String { self == rounded() && abs(self) < 1e15 ? String(Int(self)) : String(self) }
 }

@@ -2,7 +2,7 @@
 public struct ReferenceMeasurement: Equatable, Sendable {
   public let imageName: String
   public let codecName: String
-  public let setting: Int
+  public let setting: Double
   /// The whole file's size, as the tool wrote it.
   public let byteCount: Int
   public let bitsPerPixel: Double

@@ -4,7 +4,7 @@
 public enum ReportHTML {
   static let ourColours = ["#1f5fbf", "#2a9d3a", "#8a2be2", "#c2185b"]
   static let jpegColour = "#e07b00"
-  static let referenceColours = ["JPEG": "#8c564b", "WebP": "#d62728", "AVIF": "#9467bd"]
+  static let referenceColours = ["JPEG": "#8c564b", "WebP": "#d62728", "AVIF": "#9467bd", "JPEG XL": "#bcbd22"]
   static let comparisonColours = ["#555555", "#9c9c00", "#17becf", "#7f7f7f"]
 
   public static func render(_ report: Report, figures: [ImageFigure], comparisonCurves: [RateDistortionCurve]) -> String

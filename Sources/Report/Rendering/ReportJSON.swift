@@ -70,7 +70,7 @@ public enum ReportJSON {
           ("psnr-rgb", .array(curve.points.map { .number($0.psnr) })),
           ("ms-ssim-rgb", .array(curve.points.map { .number($0.msSSIM) })),
           ("bpp", .array(curve.points.map { .number($0.bitsPerPixel) })),
-          ("setting", .array(curve.settings.map { .integer($0) })),
+          ("setting", .array(curve.settings.map { .number($0) })),
         ])
       ),
       (
@@ -92,7 +92,7 @@ public enum ReportJSON {
 
   static func referenceImage(_ m: ReferenceMeasurement) -> JSONValue {
     .object([
-      ("image", .string(m.imageName)), ("codec", .string(m.codecName)), ("setting", .integer(m.setting)),
+      ("image", .string(m.imageName)), ("codec", .string(m.codecName)), ("setting", .number(m.setting)),
       ("bytes", .integer(m.byteCount)), ("bpp", .number(m.bitsPerPixel)), ("psnr-rgb", .number(m.psnr)),
       ("ms-ssim-rgb", .number(m.msSSIM)),
     ])

@@ -73,7 +73,7 @@ public enum ReportTable {
     for curve in report.references {
       for (setting, point) in zip(curve.settings, curve.points) {
         table.append([
-          curve.codecName, "\(setting)", point.bitsPerPixel.fixed(4), point.psnr.fixed(2), point.msSSIM.fixed(4),
+          curve.codecName, setting.settingText, point.bitsPerPixel.fixed(4), point.psnr.fixed(2), point.msSSIM.fixed(4),
         ])
       }
     }
