@@ -41,10 +41,9 @@ struct DecodeCommand: ParsableCommand {
     let start = Date()
     let (width, height, _) = try codec.decodePNG(bytes, stages: stages) { try openOutput(output) }
     if !quiet {
-      let line =
-        "\(output == standardStream ? "standard output" : output): \(width)×\(height), "
-        + "\(String(format: "%.2f", Date().timeIntervalSince(start))) s, \(peakMemoryText())"
-      if output == standardStream { writeToStandardError(line + "\n") } else { print(line) }
+      printResult(
+        for: output,
+        "\(width)×\(height), \(String(format: "%.2f", Date().timeIntervalSince(start))) s, \(peakMemoryText())")
     }
   }
 }

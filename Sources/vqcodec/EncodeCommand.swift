@@ -57,11 +57,10 @@ struct EncodeCommand: ParsableCommand {
       data, name: displayName(input), to: output, with: codec, notices: !quiet)
     if !quiet {
       let bpp = Double(8 * count) / Double(pixels)
-      // With the file on standard output, the report goes to standard error.
-      let line =
-        "\(output == standardStream ? "standard output" : output): \(count) bytes, \(String(format: "%.4f", bpp)) bpp, "
-        + "\(String(format: "%.2f", Date().timeIntervalSince(start))) s, \(peakMemoryText())"
-      if output == standardStream { writeToStandardError(line + "\n") } else { print(line) }
+      printResult(
+        for: output,
+        "\(count) bytes, \(String(format: "%.4f", bpp)) bpp, "
+          + "\(String(format: "%.2f", Date().timeIntervalSince(start))) s, \(peakMemoryText())")
     }
   }
 

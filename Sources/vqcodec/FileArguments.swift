@@ -33,6 +33,16 @@ func checkOutputArgument(_ argument: String, input: String, force: Bool) throws 
   if argument != standardStream { try checkOutput(argument, input: input, force: force) }
 }
 
+/// Prints a command's result line `"OUTPUT: details"`; with the file on standard output the line goes to standard
+/// error, where it cannot mix with the file's bytes.
+func printResult(for output: String, _ details: String) {
+  if output == standardStream {
+    writeToStandardError("standard output: \(details)\n")
+  } else {
+    print("\(output): \(details)")
+  }
+}
+
 /// How a file argument reads in messages.
 func displayName(_ argument: String) -> String {
   argument == standardStream ? "standard input" : argument

@@ -94,7 +94,9 @@ struct ReportCommand: ParsableCommand {
     return try references.split(separator: ",").map { name in
       let name = name.trimmingCharacters(in: .whitespaces).lowercased()
       guard let codec = ReferenceCodec.all.first(where: { $0.optionName == name }) else {
-        throw ValidationError("--references takes none or a list of jpeg, webp, avif, jxl; got '\(name)'")
+        throw ValidationError(
+          "--references takes none or a list of \(ReferenceCodec.all.map(\.optionName).joined(separator: ", ")); "
+            + "got '\(name)'")
       }
       return codec
     }

@@ -2,10 +2,12 @@ import Imaging
 
 /// A classic codec the report compares with: every image is coded at each of `settings` (in order of rising rate),
 /// giving one rate-distortion curve per codec (means per setting, as `shared/tools/rd_baseline.py` computes them).
-/// JPEG runs in process through libjpeg-turbo; WebP and AVIF through their reference command-line tools, which the
-/// report skips with a notice where they are not installed.
+/// JPEG runs in process through libjpeg-turbo; WebP, AVIF and JPEG XL through their reference command-line tools,
+/// which the report skips with a notice where they are not installed.
 public struct ReferenceCodec: Sendable {
   public let name: String
+  /// The name `report --references` takes.
+  public let optionName: String
   /// How the codec is run, for the report's text: the command and what the setting is.
   public let description: String
   /// The codec's quality or distance values; whole numbers except JPEG XL's distances.
@@ -20,12 +22,13 @@ public struct ReferenceCodec: Sendable {
   /// libjpeg-turbo in process: baseline, 4:2:0, optimised Huffman (what `cjpeg -quality Q -optimize` writes).
   /// Qualities 1–3 reach below rd_baseline.py's lowest JPEG rate, where our lowest operating points are.
   public static let jpeg = ReferenceCodec(
-    name: "JPEG", description: "libjpeg-turbo in process, 4:2:0, optimised Huffman; setting = quality",
+    name: "JPEG", optionName: "jpeg",
+    description: "libjpeg-turbo in process, 4:2:0, optimised Huffman; setting = quality",
     settings: [1, 2, 3, 5, 10, 15, 20, 30, 40, 50, 60, 75], implementation: .libjpeg)
 
   /// `cwebp -m 6 -q Q` (slowest, best method), decoded with `dwebp`.
   public static let webp = ReferenceCodec(
-    name: "WebP", description: "cwebp -m 6 -q Q, dwebp; setting = Q",
+    name: "WebP", optionName: "webp", description: "cwebp -m 6 -q Q, dwebp; setting = Q",
     settings: [0, 5, 10, 20, 30, 40, 50, 60, 75],
     implementation: .commandLine(
       CommandLineCodec(
@@ -37,7 +40,8 @@ public struct ReferenceCodec: Sendable {
   /// Its encoder is the slowest step of a report (about 2 s per 768×512 image and setting), so it gets the
   /// report's threads.
   public static let avif = ReferenceCodec(
-    name: "AVIF", description: "avifenc -s 4 --min Q --max Q, avifdec; setting = Q (lower is better quality)",
+    name: "AVIF", optionName: "avif",
+    description: "avifenc -s 4 --min Q --max Q, avifdec; setting = Q (lower is better quality)",
     settings: [63, 56, 50, 44, 38, 32, 26],
     implementation: .commandLine(
       CommandLineCodec(
@@ -49,7 +53,7 @@ public struct ReferenceCodec: Sendable {
 
   /// `cjxl -d D` (Butteraugli distance; lower is better quality; 25 is its largest), decoded with `djxl`.
   public static let jxl = ReferenceCodec(
-    name: "JPEG XL", description: "cjxl -d D, djxl; setting = D (distance, lower is better quality)",
+    name: "JPEG XL", optionName: "jxl", description: "cjxl -d D, djxl; setting = D (distance, lower is better quality)",
     settings: [25, 15, 10, 6, 4, 3, 2, 1.5],
     implementation: .commandLine(
       CommandLineCodec(
@@ -59,11 +63,8 @@ public struct ReferenceCodec: Sendable {
         },
         decodeArguments: { input, output in ["--quiet", input, output] })))
 
-  /// The codecs `report --references` can name, by lower-case name (JPEG XL as `jxl`).
+  /// The codecs `report --references` can name.
   public static let all = [jpeg, webp, avif, jxl]
-
-  /// The name `--references` takes.
-  public var optionName: String { self.name == "JPEG XL" ? "jxl" : self.name.lowercased() }
 
   /// The executables this codec needs that are not on `PATH`, with the Debian package that has them; empty when
   /// it can run.

@@ -75,9 +75,8 @@ extension ConvGeometry {
 /// multiplies a band of a few rows into its own buffer, sized to stay in cache, and adds it onto `y` at once.
 /// Bands two apart never touch the same output row, so the even bands run in parallel, then the odd ones: every
 /// output pixel receives its terms in one fixed order (phase, band, then pixel and tap within the band) whatever
-/// the thread count. Narrow products on wide grids (the decoder's 64→3 layer) are multiplied one small-grid row at a
-/// time as output rows need them (`addCol2imOfProductByRows`); the rest (training's small crops, whose rows are too
-/// short for a GEMM each) run as one threaded GEMM and a parallel gather (`col2im`), which measured faster there.
+/// the thread count. Smaller products (training's crops, 3-channel layers) run as one threaded GEMM and a
+/// parallel gather (`col2im`), which measured faster there.
 ///
 /// `relu` then applies `max(·, 0)` to each output row as soon as its sum is complete (a transposed convolution
 /// followed by a ReLU, without another pass over the output).
@@ -86,10 +85,6 @@ func addCol2imOfProduct(
   into y: UnsafeMutablePointer<Float>, relu: Bool = false
 ) {
   let (ow, patch) = (g.outWidth, g.patchSize)
-  if ow * patch < ColumnBands.minimumRowFloats && ow >= ColumnBands.minimumRowPixels {
-    addCol2imOfProductByRows(a, b, depth: k, g, into: y, relu: relu)
-    return
-  }
   if ow * patch < ColumnBands.minimumRowFloats {
     var col = uninitializedFloats(g.rows * patch)
     col.withUnsafeMutableBufferPointer { col in
@@ -132,58 +127,12 @@ func addCol2imOfProduct(
   }
 }
 
-/// `col2im(a · bᵀ)` for narrow products, one output row at a time: each small-grid row's product is computed when an
-/// output row first needs it and kept while the next output rows reuse it, so the column matrix never leaves the
-/// cache. The additions are `col2im`'s in its order, and each product element is the same chain as in a GEMM over
-/// all rows, so the result is the same bits. (Measured on the decoder's 64→3 layer: see Docs/PERFORMANCE.md.)
-private func addCol2imOfProductByRows(
-  _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, depth k: Int, _ g: ConvGeometry,
-  into y: UnsafeMutablePointer<Float>, relu: Bool
-) {
-  let (oh, ow, c, kh, kw, s, p) = (g.outHeight, g.outWidth, g.c, g.kernelHeight, g.kernelWidth, g.stride, g.padding)
-  let patch = g.patchSize
-  // An output row needs at most ⌈KH/s⌉ consecutive small-grid rows; one more slot keeps the next row's from
-  // evicting them.
-  let slots = (kh + s - 1) / s + 1
-  parallelFor(g.n * g.h, minimumPerChunk: 4) { start, end in
-    var products = uninitializedFloats(slots * ow * patch)
-    var held = [Int](repeating: -1, count: slots)
-    products.withUnsafeMutableBufferPointer { products in
-      for r in start..<end {
-        let (image, iy) = r.quotientAndRemainder(dividingBy: g.h)
-        let rowOut = y + r * g.w * c
-        for ky in 0..<kh {
-          let t = iy + p - ky
-          if t < 0 || t % s != 0 || t / s >= oh { continue }
-          let stacked = image * oh + t / s
-          let product = products.baseAddress! + stacked % slots * ow * patch
-          if held[stacked % slots] != stacked {
-            sgemm(
-              transposeB: true, m: ow, n: patch, k: k, a: a + stacked * ow * k, lda: k, b: b, ldb: k,
-              accumulate: false, c: product, ldc: patch, threaded: false)
-            held[stacked % slots] = stacked
-          }
-          for ox in 0..<ow {
-            let src = product + ox * patch + ky * kw * c
-            let taps = g.tapsInside(column: ox)
-            addRun(
-              src + taps.lowerBound * c, into: rowOut + (ox * s - p + taps.lowerBound) * c, count: taps.count * c)
-          }
-        }
-        if relu { clampBelowZero(rowOut, count: g.w * c) }  // the row's sum is complete
-      }
-    }
-  }
-}
-
 enum ColumnBands {
   /// How large a band's product may grow: 2 MiB of floats, which stays in a core's L2 or the shared L3.
   static let targetFloats = 1 << 19
   /// Products with fewer floats per small-grid row are not banded (measured: the decoder's 64→3 layer, 18 K floats
   /// a row, ran 13 ms unbanded and 16 ms banded; its 128→64 layer, 196 K, 41 ms and 36 ms).
   static let minimumRowFloats = 1 << 16
-  /// Narrower small-grid rows make GEMMs too short to multiply one at a time.
-  static let minimumRowPixels = 64
 }
 
 /// The output rows touched by stacked small-grid rows `rows`, per image, less those that the `neighbours` small-grid
