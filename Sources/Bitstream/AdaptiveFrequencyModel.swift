@@ -16,12 +16,19 @@ struct AdaptiveFrequencyModel {
   /// as a prior of all ones, so every index starts near 2^14 / K.
   init(codebookSize: Int, priorCounts: [UInt32]?) {
     let counts = priorCounts ?? [UInt32](repeating: 1, count: codebookSize)
-    frequencies = StaticFrequencyTable(quantising: counts, limit: Self.priorTotal).frequencies
+    self.init(frequencies: StaticFrequencyTable(quantising: counts, limit: Self.priorTotal).frequencies)
+  }
+
+  /// Starts from these frequencies (each ≥ 1, total ≤ 2^16 − `increment`).
+  init(frequencies: [UInt32]) {
+    precondition(frequencies.count >= 2 && frequencies.allSatisfy { $0 >= 1 }, "every value must stay codable")
+    self.frequencies = frequencies
     tree = []
     var step = 1
-    while step * 2 <= codebookSize { step *= 2 }
+    while step * 2 <= frequencies.count { step *= 2 }
     highestStep = step
     rebuildTree()
+    precondition(total <= Self.totalLimit - Self.increment, "initial total leaves no room to adapt")
   }
 
   var codebookSize: Int { frequencies.count }

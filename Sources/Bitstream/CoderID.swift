@@ -6,12 +6,15 @@ public enum CoderID: UInt8, Sendable, CaseIterable, CustomStringConvertible {
   case staticRange = 1
   /// Range coder with adaptive neighbour-context models (FORMAT.md §4.3).
   case adaptiveRange = 2
+  /// Coder 2's method over K + 1 values, the last meaning "skip": this stage adds nothing there (FORMAT.md §4.4).
+  case adaptiveRangeWithSkips = 3
 
   public var description: String {
     switch self {
     case .fixedWidth: return "fixedWidth"
     case .staticRange: return "staticRange"
     case .adaptiveRange: return "adaptiveRange"
+    case .adaptiveRangeWithSkips: return "adaptiveRangeWithSkips"
     }
   }
 }

@@ -23,7 +23,7 @@ public enum FormatError: Error, Equatable, Sendable, CustomStringConvertible {
   case outOfBits(requested: Int, remaining: Int)
   /// An entropy-coded or packed payload that no encoder could have written.
   case malformedPayload(reason: String)
-  /// A decoded index is not below the codebook size K.
+  /// A decoded index is not below the codebook size K (or, for coder 3, not at most K: K marks a skip).
   case indexOutOfRange(index: Int, codebookSize: Int)
   /// The static coder needs the model's prior counts, and none (or ones of the wrong length) were given.
   case priorMismatch(reason: String)
@@ -44,7 +44,7 @@ public enum FormatError: Error, Equatable, Sendable, CustomStringConvertible {
     case .fieldOutOfRange(let field, let offset, let value, let valid):
       return "\(field) at offset \(offset) is \(value); valid: \(valid)"
     case .unknownCoder(let stage, let offset, let id):
-      return "stage \(stage) coder id at offset \(offset) is \(id); known ids are 0, 1, 2"
+      return "stage \(stage) coder id at offset \(offset) is \(id); known ids are 0, 1, 2, 3"
     case .payloadLengthExceedsFile(let stage, let offset, let length, let available):
       return "stage \(stage) payload length at offset \(offset) is \(length) but only \(available) bytes remain "
         + "(truncated file or corrupt length)"

@@ -4,27 +4,27 @@ public enum IndexGridCoder {
   /// The range coders (1, 2) support K up to this; larger codebooks always use coder 0.
   public static let maxRangeCodedCodebookSize = 4096
 
-  /// Codes the grid with every applicable coder and keeps the smallest payload (ties go to the lower id).
+  /// Codes the grid with every applicable coder and keeps the smallest payload (ties go to the lower id). A grid
+  /// with skips (the value K, `SkipCoder.skipValue`) has one coder: 3.
   ///
   /// - Parameters:
-  ///   - priorCounts: the model's index histogram for this stage (K entries); enables coder 1 and seeds coder 2.
-  ///   - previousStage: the previous residual stage's grid (same shape); gives coder 2 extra context.
+  ///   - priorCounts: the model's index histogram for this stage (K entries); enables coder 1 and seeds coders 2, 3.
+  ///   - previousStage: the previous residual stage's grid (same shape); gives coders 2 and 3 extra context.
   public static func encode(
     _ indices: [UInt16], height: Int, width: Int, codebookSize: Int,
     priorCounts: [UInt32]? = nil, previousStage: [UInt16]? = nil
   ) -> StagePayload {
-    var best = StagePayload(
-      coder: .fixedWidth,
-      bytes: encode(
-        indices, height: height, width: width, codebookSize: codebookSize,
-        priorCounts: priorCounts, previousStage: previousStage, using: .fixedWidth))
-    for coder in [CoderID.staticRange, .adaptiveRange]
-    where isApplicable(coder, codebookSize: codebookSize, hasPrior: priorCounts != nil) {
+    let hasSkips =
+      codebookSize <= maxRangeCodedCodebookSize && indices.contains(SkipCoder.skipValue(codebookSize: codebookSize))
+    let coders: [CoderID] = hasSkips ? [.adaptiveRangeWithSkips] : [.fixedWidth, .staticRange, .adaptiveRange]
+    var best: StagePayload?
+    for coder in coders where isApplicable(coder, codebookSize: codebookSize, hasPrior: priorCounts != nil) {
       let bytes = encode(
         indices, height: height, width: width, codebookSize: codebookSize,
         priorCounts: priorCounts, previousStage: previousStage, using: coder)
-      if bytes.count < best.bytes.count { best = StagePayload(coder: coder, bytes: bytes) }
+      if best == nil || bytes.count < best!.bytes.count { best = StagePayload(coder: coder, bytes: bytes) }
     }
+    guard let best else { preconditionFailure("skips need K ≤ \(maxRangeCodedCodebookSize)") }
     return best
   }
 
@@ -38,7 +38,8 @@ public enum IndexGridCoder {
     precondition(priorCounts == nil || priorCounts!.count == codebookSize, "prior must have K counts")
     precondition(previousStage == nil || previousStage!.count == indices.count, "previous stage must match the grid")
     precondition(isApplicable(coder, codebookSize: codebookSize, hasPrior: priorCounts != nil))
-    precondition(indices.allSatisfy { Int($0) < codebookSize }, "every index must be below K")
+    let alphabetSize = coder == .adaptiveRangeWithSkips ? codebookSize + 1 : codebookSize
+    precondition(indices.allSatisfy { Int($0) < alphabetSize }, "every index must be below K (or be a skip)")
     switch coder {
     case .fixedWidth:
       return FixedWidthCoder.encode(indices, codebookSize: codebookSize)
@@ -46,8 +47,11 @@ public enum IndexGridCoder {
       return StaticRangeCoder.encode(indices, priorCounts: priorCounts!)
     case .adaptiveRange:
       return ContextModelCoder.encode(
-        indices, height: height, width: width, codebookSize: codebookSize,
-        priorCounts: priorCounts, previousStage: previousStage)
+        indices, width: width, symbols: AdaptiveFrequencyModel(codebookSize: codebookSize, priorCounts: priorCounts),
+        previousStage: previousStage)
+    case .adaptiveRangeWithSkips:
+      return SkipCoder.encode(
+        indices, width: width, codebookSize: codebookSize, priorCounts: priorCounts, previousStage: previousStage)
     }
   }
 
@@ -56,12 +60,13 @@ public enum IndexGridCoder {
     switch coder {
     case .fixedWidth: return true
     case .staticRange: return hasPrior && codebookSize <= maxRangeCodedCodebookSize
-    case .adaptiveRange: return codebookSize <= maxRangeCodedCodebookSize
+    case .adaptiveRange, .adaptiveRangeWithSkips: return codebookSize <= maxRangeCodedCodebookSize
     }
   }
 
-  /// Decodes a payload written by `encode`. Throws on any malformed payload, never traps, and allocates
-  /// no more than the `height × width` grid (the caller bounds those; `VQContainer.parse` does).
+  /// Decodes a payload written by `encode` (coder 3's grids may hold K, a skip). Throws on any malformed payload,
+  /// never traps, and allocates no more than the `height × width` grid (the caller bounds those; `VQContainer.parse`
+  /// does).
   public static func decode(
     _ payload: StagePayload, height: Int, width: Int, codebookSize: Int,
     priorCounts: [UInt32]? = nil, previousStage: [UInt16]? = nil
@@ -83,8 +88,13 @@ public enum IndexGridCoder {
       return try StaticRangeCoder.decode(payload.bytes, indexCount: height * width, priorCounts: priorCounts)
     case .adaptiveRange:
       return try ContextModelCoder.decode(
-        payload.bytes, height: height, width: width, codebookSize: codebookSize,
-        priorCounts: priorCounts, previousStage: previousStage)
+        payload.bytes, height: height, width: width,
+        symbols: AdaptiveFrequencyModel(codebookSize: codebookSize, priorCounts: priorCounts),
+        previousStage: previousStage)
+    case .adaptiveRangeWithSkips:
+      return try SkipCoder.decode(
+        payload.bytes, height: height, width: width, codebookSize: codebookSize, priorCounts: priorCounts,
+        previousStage: previousStage)
     }
   }
 }

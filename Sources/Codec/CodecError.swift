@@ -10,6 +10,8 @@ public enum CodecError: Error, Equatable, CustomStringConvertible {
   case corruptFile(FormatError)
   /// `encode` was asked for `requested` stages of a model that has `available`.
   case invalidStages(requested: Int, available: Int)
+  /// `encode` was asked for a quality outside 0...100.
+  case invalidQuality(Double)
 
   public var description: String {
     switch self {
@@ -19,6 +21,7 @@ public enum CodecError: Error, Equatable, CustomStringConvertible {
     case .corruptFile(let error): "corrupt file: \(error)"
     case .invalidStages(let requested, let available):
       "this model has \(available) stage\(available == 1 ? "" : "s"); \(requested) cannot be used (1...\(available))"
+    case .invalidQuality(let quality): "quality \(quality) is outside 0...100"
     }
   }
 }

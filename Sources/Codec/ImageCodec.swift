@@ -1,4 +1,5 @@
 import Bitstream
+import Foundation
 import Imaging
 import Tensors
 
@@ -42,29 +43,82 @@ public final class ImageCodec: @unchecked Sendable {
     return try container(for: image, stages: stages, channels: channels).serialize()
   }
 
-  /// The largest file of `image` that fits in `maximumBytes`: every stage is encoded once, then the file keeps the
-  /// most whole stages whose bytes fit (a version 2 file's prefix, what `vqcodec truncate` cuts). When even one stage
-  /// does not fit, the one-stage file: `stages` says how many were kept, and the caller compares the size.
+  /// The quality scale of `encode(_:quality:)`.
+  public static let qualityRange: ClosedRange<Double> = 0...100
+
+  /// Compresses `image` at `quality` (0...100; higher: more bits, a better picture) over the first `stages` residual
+  /// stages (all when nil). Every latent position takes, stage by stage, the code or the skip that costs least in
+  /// distortion plus λ · bits (`RateDistortionQuantizer`), with λ falling from `quality` 0 to exactly 0 at 100, where
+  /// each stage keeps its nearest code (or a skip where that is nearer). The rate varies continuously with `quality`.
   public func encode(
-    _ image: RGBImage, fittingIn maximumBytes: Int, channels: Int = 3
-  ) throws(CodecError) -> (bytes: [UInt8], stages: Int) {
-    let whole = try container(for: image, stages: model.stageCount, channels: channels)
-    var kept = 1
-    while kept < model.stageCount && whole.keepingStages(kept + 1).serialize().count <= maximumBytes { kept += 1 }
-    return (whole.keepingStages(kept).serialize(), kept)
+    _ image: RGBImage, quality: Double, stages: Int? = nil, channels: Int = 3
+  ) throws(CodecError) -> [UInt8] {
+    let stages = stages ?? model.stageCount
+    guard (1...model.stageCount).contains(stages) else {
+      throw .invalidStages(requested: stages, available: model.stageCount)
+    }
+    guard Self.qualityRange.contains(quality) else { throw .invalidQuality(quality) }
+    return try RateDistortionEncoding(codec: self, image: image, channels: channels)
+      .bytes(quality: quality, stages: stages)
   }
 
-  private func container(for image: RGBImage, stages: Int, channels: Int) throws(CodecError) -> VQContainer {
+  /// The file of `image` at the highest quality whose size fits in `maximumBytes` (to 0.01 on the quality scale,
+  /// found by bisection: size grows with quality), and that quality. When even quality 0 does not fit, its file:
+  /// the caller compares the size.
+  public func encode(
+    _ image: RGBImage, fittingIn maximumBytes: Int, channels: Int = 3
+  ) throws(CodecError) -> (bytes: [UInt8], quality: Double) {
+    let encoding = try RateDistortionEncoding(codec: self, image: image, channels: channels)
+    let range = Self.qualityRange
+    var low = (quality: range.lowerBound, bytes: encoding.bytes(quality: range.lowerBound, stages: model.stageCount))
+    guard low.bytes.count <= maximumBytes else { return (low.bytes, low.quality) }
+    let top = encoding.bytes(quality: range.upperBound, stages: model.stageCount)
+    if top.count <= maximumBytes { return (top, range.upperBound) }
+    var high = range.upperBound
+    while high - low.quality > 0.01 {
+      let middle = (low.quality + high) / 2
+      let bytes = encoding.bytes(quality: middle, stages: model.stageCount)
+      if bytes.count <= maximumBytes { low = (middle, bytes) } else { high = middle }
+    }
+    return (low.bytes, low.quality)
+  }
+
+  /// Where `quality` lies among `stages` stages: the stage count `n` a file uses, and the last stage's slope λ, in
+  /// squared latent units per bit. Quality runs through the stages in equal parts: `t = stages · quality / 100`,
+  /// `n = max(1, ceil(t))`, and `u = t − (n − 1)` (0...1) sets `λ = m · (1/u − 1) / 16`, where m is the mean squared
+  /// length of stage n's codes (so that λ follows the scale of that stage's residuals). Quality `100 · j / stages` is
+  /// exactly the j-stage file (`u = 1`: λ = 0), and just above it the next stage refines almost nothing (λ → ∞), so
+  /// the rate moves continuously. The first stage starts at `u = 0.4` instead of 0, where it still refines the
+  /// regions that need it most (about 0.01 bpp on Kodak), not at an empty picture.
+  func operatingPoint(quality: Double, stages: Int) -> (stages: Int, lambda: Float) {
+    let t = Double(stages) * quality / 100
+    let n = max(1, Int(t.rounded(.up)))
+    let u = n == 1 ? 0.4 + 0.6 * t : t - Double(n - 1)
+    let codebook = model.codebooks[n - 1]
+    let meanSquaredLength = codebook.embeddings.value.scalars.reduce(Float(0)) { $0 + $1 * $1 } / Float(codebook.codes)
+    return (n, meanSquaredLength * Float(1 / u - 1) / 16)
+  }
+
+  fileprivate func container(for image: RGBImage, channels: Int, indexGrids: [[UInt16]]) -> VQContainer {
+    VQContainer(
+      modelFingerprint: fingerprint, imageWidth: image.width, imageHeight: image.height,
+      channels: image.isGray ? 1 : channels, downsamplingFactor: model.configuration.downsampling,
+      codebookSize: model.configuration.codebookSize, indexGrids: indexGrids,
+      priorCounts: prior(stages: indexGrids.count))
+  }
+
+  fileprivate static func checkSize(of image: RGBImage) throws(CodecError) {
     guard image.width <= 65535, image.height <= 65535, image.width * image.height <= Self.maximumPixelCount else {
       throw .unsupportedImage(
         "\(image.width)×\(image.height) exceeds the format's limit of \(Self.maximumPixelCount) pixels")
     }
+  }
+
+  private func container(for image: RGBImage, stages: Int, channels: Int) throws(CodecError) -> VQContainer {
+    try Self.checkSize(of: image)
     let indices = TiledInference(model: model).indices(for: image, stages: stages)
-    return VQContainer(
-      modelFingerprint: fingerprint, imageWidth: image.width, imageHeight: image.height,
-      channels: image.isGray ? 1 : channels, downsamplingFactor: model.configuration.downsampling,
-      codebookSize: model.configuration.codebookSize,
-      indexGrids: indices.map { $0.map { UInt16(truncatingIfNeeded: $0) } }, priorCounts: prior(stages: stages))
+    return container(
+      for: image, channels: channels, indexGrids: indices.map { $0.map { UInt16(truncatingIfNeeded: $0) } })
   }
 
   /// Decompresses `.vq` bytes made with this model, from its first `stages` stages (all when nil: a lower quality
@@ -156,4 +210,44 @@ public final class ImageCodec: @unchecked Sendable {
 func hex(_ bytes: [UInt8]) -> String {
   bytes.prefix(8).map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }
     .joined()
+}
+
+/// One image's latents, computed once and coded at any quality: `encode(_:quality:)` and the size search.
+private struct RateDistortionEncoding {
+  let codec: ImageCodec
+  let image: RGBImage
+  let channels: Int
+  let latents: [Float]
+
+  init(codec: ImageCodec, image: RGBImage, channels: Int) throws(CodecError) {
+    try ImageCodec.checkSize(of: image)
+    guard codec.configuration.codebookSize <= IndexGridCoder.maxRangeCodedCodebookSize else {
+      throw .invalidModel(
+        "coding at a quality needs K ≤ \(IndexGridCoder.maxRangeCodedCodebookSize); this model has "
+          + "K = \(codec.configuration.codebookSize): use stages instead")
+    }
+    (self.codec, self.image, self.channels) = (codec, image, channels)
+    latents = TiledInference(model: codec.model).latents(for: image)
+  }
+
+  /// The file at `quality`; or, where the whole last stage codes smaller than its partial refinement (coder 3 can
+  /// spend a few bytes more than coders 0–2 on a stage with hardly any skips), the whole stage: better and smaller.
+  func bytes(quality: Double, stages: Int) -> [UInt8] {
+    let point = codec.operatingPoint(quality: quality, stages: stages)
+    let partial = bytes(stages: point.stages, lambda: point.lambda)
+    guard point.lambda > 0 else { return partial }
+    let whole = bytes(stages: point.stages, lambda: 0)
+    return whole.count <= partial.count ? whole : partial
+  }
+
+  private func bytes(stages: Int, lambda: Float) -> [UInt8] {
+    let model = codec.model
+    let f = model.configuration.downsampling
+    let quantizer = RateDistortionQuantizer(
+      codebooks: model.codebooks, priors: model.indexPrior.count >= model.stageCount ? model.indexPrior : nil)
+    let grids = quantizer.indices(
+      for: latents, height: (image.height + f - 1) / f, width: (image.width + f - 1) / f, stages: stages,
+      lambda: lambda)
+    return codec.container(for: image, channels: channels, indexGrids: grids).serialize()
+  }
 }

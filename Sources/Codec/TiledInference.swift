@@ -34,6 +34,26 @@ struct TiledInference {
     return grids
   }
 
+  /// The continuous latents of `image` before quantization, `ceil(H/f) × ceil(W/f) × D` row-major.
+  func latents(for image: RGBImage) -> [Float] {
+    let (gh, gw) = ((image.height + f - 1) / f, (image.width + f - 1) / f)
+    let d = model.configuration.latentDimension
+    var latents = [Float](repeating: 0, count: gh * gw * d)
+    for tile in tiles(height: gh, width: gw) {
+      let window = tile.window(margin: marginLatents, height: gh, width: gw)
+      let z = model.latents(for: image.tensor(latentWindow: window, factor: f))
+      z.scalars.withUnsafeBufferPointer { z in
+        for y in tile.rows {
+          let windowRow = (y - window.rows.lowerBound) * window.columns.count - window.columns.lowerBound
+          for x in tile.columns {
+            for j in 0..<d { latents[(y * gw + x) * d + j] = z[(windowRow + x) * d + j] }
+          }
+        }
+      }
+    }
+    return latents
+  }
+
   /// The decoded `width × height` image from index grids over the latent grid; `gray` makes every pixel the
   /// `grayLevel` of its decoded samples (a file whose source was gray, Docs/FORMAT.md §6).
   func image(from grids: [[Int32]], width: Int, height: Int, gray: Bool = false) -> RGBImage {

@@ -98,7 +98,7 @@ public final class VQModel {
 
   /// The code indices of an image tensor `[1, H, W, 3]` (H, W multiples of f): one array per stage, row-major.
   public func indices(for image: Tensor, stages: Int) -> [[Int32]] {
-    let z = encoder(Variable(image, requiresGrad: false), on: Tape(isRecording: false)).value
+    let z = latents(for: image)
     switch bottleneck {
     case .residual(let q): return q.indices(for: z, stages: stages)
     case .gumbel(let q): return [q.indices(for: z)]
@@ -108,16 +108,33 @@ public final class VQModel {
 
   /// The decoded image tensor `[1, h·f, w·f, 3]` (unclamped) for index grids over `latentShape = [1, h, w]`.
   public func reconstruction(from indices: [[Int32]], latentShape: [Int]) -> Tensor {
-    let tape = Tape(isRecording: false)
     let latents: Tensor
     switch bottleneck {
     case .residual(let q): latents = q.reconstruct(from: indices, shape: latentShape)
-    case .gumbel(let q):
-      latents = q.codebook.lookup(indices[0], on: tape).value.reshapedTo(latentShape + [q.codebook.dimension])
-    case .reinforce(let q):
-      latents = q.codebook.lookup(indices[0], on: tape).value.reshapedTo(latentShape + [q.codebook.dimension])
+    case .gumbel(let q): latents = Self.codes(of: indices[0], in: q.codebook, shape: latentShape)
+    case .reinforce(let q): latents = Self.codes(of: indices[0], in: q.codebook, shape: latentShape)
     }
-    return decoder(Variable(latents, requiresGrad: false), on: tape).value
+    return decoder(Variable(latents, requiresGrad: false), on: Tape(isRecording: false)).value
+  }
+
+  private static func codes(of indices: [Int32], in codebook: Codebook, shape: [Int]) -> Tensor {
+    var latents = [Float](repeating: 0, count: indices.count * codebook.dimension)
+    codebook.addCodes(indices, into: &latents)
+    return Tensor(shape: shape + [codebook.dimension], scalars: latents)
+  }
+
+  /// The continuous latents `[1, H/f, W/f, D]` of an image tensor `[1, H, W, 3]`, before quantization.
+  public func latents(for image: Tensor) -> Tensor {
+    encoder(Variable(image, requiresGrad: false), on: Tape(isRecording: false)).value
+  }
+
+  /// The codebook of each stage (one for Gumbel and REINFORCE models).
+  public var codebooks: [Codebook] {
+    switch bottleneck {
+    case .residual(let q): q.stages.map(\.codebook)
+    case .gumbel(let q): [q.codebook]
+    case .reinforce(let q): [q.codebook]
+    }
   }
 }
 

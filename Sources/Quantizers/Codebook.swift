@@ -39,6 +39,22 @@ public final class Codebook {
     tape.gatherRows(embeddings, indices: indices)
   }
 
+  /// Adds the code at each of `indices` to the matching row of `sum [indices.count, D]`. The index K, one past the
+  /// last code, adds nothing: a position that a stage of a file skips (Docs/FORMAT.md §4.4).
+  public func addCodes(_ indices: [Int32], into sum: inout [Float]) {
+    let (k, d) = (codes, dimension)
+    precondition(sum.count == indices.count * d, "one row of the sum per index")
+    precondition(indices.allSatisfy { (0...Int32(k)).contains($0) }, "indices must lie in 0...K")
+    embeddings.value.scalars.withUnsafeBufferPointer { table in
+      sum.withUnsafeMutableBufferPointer { sum in
+        for (row, index) in indices.enumerated() where Int(index) < k {
+          let code = Int(index) * d
+          for j in 0..<d { sum[row * d + j] += table[code + j] }
+        }
+      }
+    }
+  }
+
   /// The nearest code to each row of `latents [M, D]` (squared L2, ties to the lowest index), and that distance.
   public func nearest(to latents: [Float]) -> (indices: [Int32], distances: [Float]) {
     precondition(latents.count % dimension == 0, "latents do not divide into rows of \(dimension)")

@@ -134,17 +134,16 @@ public final class ResidualQuantizer: Quantizer {
     return result
   }
 
-  /// The sum of the looked-up codes of `indices` (one array per stage, the first `indices.count` stages), as
-  /// `[N, H, W, D]` for `shape = [N, H, W]`: the decoder's input when decoding a file.
+  /// The sum of the looked-up codes of `indices` (one array per stage, the first `indices.count` stages; the index K
+  /// is a skip and adds nothing), as `[N, H, W, D]` for `shape = [N, H, W]`: the decoder's input when decoding a file.
   public func reconstruct(from indices: [[Int32]], shape: [Int]) -> Tensor {
     precondition(shape.count == 3, "reconstruct needs the latent grid [N, H, W], got \(shape)")
     precondition((1...stages.count).contains(indices.count), "\(indices.count) index arrays for \(stages.count) stages")
     let m = shape.reduce(1, *)
     var sum = [Float](repeating: 0, count: m * dimension)
-    let tape = Tape(isRecording: false)
     for (stage, stageIndices) in zip(stages, indices) {
       precondition(stageIndices.count == m, "\(stageIndices.count) indices for a grid of \(m) latents")
-      addInPlace(&sum, stage.codebook.lookup(stageIndices, on: tape).value.scalars)
+      stage.codebook.addCodes(stageIndices, into: &sum)
     }
     return Tensor(shape: shape + [dimension], scalars: sum)
   }

@@ -10,7 +10,7 @@ public typealias Image = RGBImage
 ///
 /// ```swift
 /// let codec = try VQCodec()
-/// let file = try codec.encode(fileAt: "photo.jpg", stages: 2)
+/// let file = try codec.encode(VQCodec.readImage(at: "photo.jpg"), quality: 60)
 /// let image = try codec.decode(file)
 /// print(VQCodec.measure(original: try VQCodec.readImage(at: "photo.jpg"), decoded: image))
 /// ```
@@ -39,11 +39,17 @@ public struct VQCodec: Sendable {
     try codec.encode(image, stages: stages)
   }
 
-  /// The `.vq` file of `image` with the most stages whose file is at most `maximumBytes` long (one stage when none
-  /// fits: compare the result's size), and how many stages it kept.
-  public func encode(_ image: Image, maximumBytes: Int) throws -> (file: [UInt8], stages: Int) {
+  /// The `.vq` file of `image` at `quality`, 0...100 (higher: more bits, a better picture), over the first `stages`
+  /// stages (all when nil); the rate varies continuously with the quality.
+  public func encode(_ image: Image, quality: Double, stages: Int? = nil) throws -> [UInt8] {
+    try codec.encode(image, quality: quality, stages: stages)
+  }
+
+  /// The `.vq` file of `image` at the highest quality whose file is at most `maximumBytes` long (quality 0 when none
+  /// fits: compare the result's size), and that quality.
+  public func encode(_ image: Image, maximumBytes: Int) throws -> (file: [UInt8], quality: Double) {
     let fitted = try codec.encode(image, fittingIn: maximumBytes)
-    return (fitted.bytes, fitted.stages)
+    return (fitted.bytes, fitted.quality)
   }
 
   /// The `.vq` file of the PNG or JPEG at `path`, turned as its EXIF orientation says.

@@ -12,14 +12,16 @@ do {
   let codec = try VQCodec()
   let original = try VQCodec.readImage(at: arguments[1])
   let pixels = Double(original.width * original.height)
-  for stages in 1...codec.stageCount {
-    let file = try codec.encode(original, stages: stages)
+  for quality in stride(from: 0.0, through: 100, by: 20) {
+    let file = try codec.encode(original, quality: quality)
     let result = VQCodec.measure(original: original, decoded: try codec.decode(file))
     print(
       String(
-        format: "%d stages: %5d bytes, %.4f bpp, %.2f dB", stages, file.count, 8 * Double(file.count) / pixels,
+        format: "quality %3.0f: %5d bytes, %.4f bpp, %.2f dB", quality, file.count, 8 * Double(file.count) / pixels,
         result.psnr))
   }
+  let fitted = try codec.encode(original, maximumBytes: 2_000)
+  print(String(format: "at most 2000 bytes: quality %.2f, %d bytes", fitted.quality, fitted.file.count))
 } catch {
   FileHandle.standardError.write(Data("error: \(error)\n".utf8))
   exit(1)

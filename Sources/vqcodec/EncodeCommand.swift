@@ -12,15 +12,18 @@ struct EncodeCommand: ParsableCommand {
   @Argument(help: "Where to write the .vq file (atomically), - for standard output, or a folder for a folder.")
   var output: String
   @OptionGroup var modelOptions: ModelOptions
-  @Option(help: "Residual stages to keep (1...S of the model; more stages, more bits, better quality). Default: all.")
-  var stages: Int?
   @Option(
     help: ArgumentHelp(
-      "Largest file in bytes: keep the most stages that fit.",
-      discussion: "The model's operating points are its stage counts; at least one stage is kept, with a note when "
-        + "even that is larger."))
+      "Quality, 0...100 (higher: more bits, a better picture).",
+      discussion: "Each latent takes the code, or no refinement, that costs least in distortion plus bits, so the "
+        + "rate varies continuously; 100 keeps every stage's nearest codes. With --stages, over that many stages."))
+  var quality: Double?
+  @Option(
+    help: "Residual stages to use (1...S of the model). Alone: every latent's nearest code in each. Default: all.")
+  var stages: Int?
+  @Option(help: "Largest file in bytes: the highest quality that fits (a note when even quality 0 is larger).")
   var size: Int?
-  @Option(help: "Largest bits per pixel of the whole file: keep the most stages that fit (as --size).")
+  @Option(help: "Largest bits per pixel of the whole file: the highest quality that fits (as --size).")
   var bpp: Double?
   @Flag(help: "Overwrite the output if it exists.") var force = false
   @Flag(help: "Print nothing on success.") var quiet = false
@@ -28,8 +31,12 @@ struct EncodeCommand: ParsableCommand {
 
   func validate() throws {
     if let stages, stages < 1 { throw ValidationError("--stages must be at least 1") }
-    if [stages != nil, size != nil, bpp != nil].filter({ $0 }).count > 1 {
-      throw ValidationError("--stages, --size and --bpp each choose the stages: give one of them")
+    if let quality, !ImageCodec.qualityRange.contains(quality) {
+      throw ValidationError("--quality must lie in 0...100")
+    }
+    if size != nil && bpp != nil { throw ValidationError("--size and --bpp both set the file's size: give one") }
+    if (size != nil || bpp != nil) && (quality != nil || stages != nil) {
+      throw ValidationError("--size and --bpp choose the quality themselves: leave out --quality and --stages")
     }
     if let size, size < 1 { throw ValidationError("--size must be a positive number of bytes") }
     if let bpp, !(bpp > 0 && bpp.isFinite) { throw ValidationError("--bpp must be a positive number") }
@@ -79,19 +86,21 @@ struct EncodeCommand: ParsableCommand {
     return (bytes.count, decoded.image.width * decoded.image.height)
   }
 
-  /// The file for `--stages`, or the most stages within `--size` or `--bpp` (a note when none fits).
+  /// The file for `--quality` and `--stages`, or the highest quality within `--size` or `--bpp` (a note when none
+  /// fits).
   private func encode(
     _ image: RGBImage, name: String, with codec: ImageCodec, channels: Int, notices: Bool
   ) throws -> [UInt8] {
     let pixels = Double(image.width * image.height)
     guard let budget = size ?? bpp.map({ Int(($0 * pixels / 8).rounded(.down)) }) else {
+      if let quality { return try codec.encode(image, quality: quality, stages: stages, channels: channels) }
       return try codec.encode(image, stages: stages, channels: channels)
     }
     let (bytes, _) = try codec.encode(image, fittingIn: budget, channels: channels)
     if bytes.count > budget && notices {
       let bpp = String(format: "%.4f", 8 * Double(bytes.count) / pixels)
       printNotice(
-        "\(name): the smallest file, 1 stage, is \(bytes.count) bytes (\(bpp) bpp), over the \(budget)-byte target")
+        "\(name): the smallest file, quality 0, is \(bytes.count) bytes (\(bpp) bpp), over the \(budget)-byte target")
     }
     return bytes
   }

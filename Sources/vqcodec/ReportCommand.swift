@@ -16,8 +16,14 @@ struct ReportCommand: ParsableCommand {
   @Option(
     name: .shortAndLong, help: "Model file (.vqm); repeat to compare models. Default: the model shipped with vqcodec.")
   var model: [String] = []
-  @Option(help: "Stage counts to measure per model: a list such as 1,2,3, or all (every prefix 1...S).")
-  var stages = "all"
+  @Option(
+    help: ArgumentHelp(
+      "Qualities to measure per model (0...100), as a list such as 10,50,90. Default: the model's whole range.",
+      discussion: "The default sweep takes at least 7 evenly spaced qualities from 0 to 100, among them every "
+        + "whole-stage file."))
+  var quality: String?
+  @Option(help: "Measure whole stages instead of qualities: a list of stage counts such as 1,2,3, or all.")
+  var stages: String?
   @Option(help: "Write CompressAI-style JSON results, per-image rows and the JPEG curve to this file.") var json:
     String?
   @Option(help: "Write one CSV row per image and operating point to this file.") var csv: String?
@@ -33,7 +39,7 @@ struct ReportCommand: ParsableCommand {
   @OptionGroup var threadOptions: ThreadOptions
 
   func validate() throws {
-    _ = try stageSelection()
+    _ = try pointSelection()
     _ = try referenceSelection()
   }
 
@@ -43,16 +49,16 @@ struct ReportCommand: ParsableCommand {
     }
     threadOptions.apply()
     let codecs = try loadCodecs()
-    let selection = try stageSelection()
-    for named in codecs where selection.counts(forStageCount: named.codec.stageCount).isEmpty {
+    let selection = try pointSelection()
+    for named in codecs where selection.points(modelName: named.name, stageCount: named.codec.stageCount).isEmpty {
       throw CommandFailure(
-        "model \(named.name) has \(named.codec.stageCount) stages; --stages \(stages) selects none of them")
+        "model \(named.name) has \(named.codec.stageCount) stages; --stages \(stages ?? "") selects none of them")
     }
     let comparisonCurves = try compare.flatMap(ComparisonCurveFile.read)
     let sources = try ImageSourceList(paths: paths).entries
     let referenceCodecs = try availableReferences()
     let evaluator = ReportEvaluator(
-      codecs: codecs, stages: selection, references: referenceCodecs, referenceThreads: threadOptions.threads)
+      codecs: codecs, selection: selection, references: referenceCodecs, referenceThreads: threadOptions.threads)
     let progress = ReportProgress(total: sources.count)
     var measurements: [ImageMeasurement] = []
     var figures: [ImageFigure] = []
@@ -80,13 +86,24 @@ struct ReportCommand: ParsableCommand {
     }
   }
 
-  private func stageSelection() throws -> StageSelection {
-    if stages == "all" { return .all }
-    let counts = stages.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-    guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? 0) >= 1 }) else {
-      throw ValidationError("--stages must be 'all' or a list of positive counts such as 1,2,3")
+  private func pointSelection() throws -> PointSelection {
+    switch (quality, stages) {
+    case (.some, .some): throw ValidationError("--quality and --stages choose the points differently: give one")
+    case (nil, nil): return .qualitySweep
+    case (nil, "all"): return .allStages
+    case (nil, .some(let stages)):
+      let counts = stages.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+      guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? 0) >= 1 }) else {
+        throw ValidationError("--stages must be 'all' or a list of positive counts such as 1,2,3")
+      }
+      return .stageCounts(counts.map { $0! })
+    case (.some(let quality), nil):
+      let qualities = quality.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+      guard !qualities.isEmpty, qualities.allSatisfy({ $0.map(ImageCodec.qualityRange.contains) ?? false }) else {
+        throw ValidationError("--quality must be a list of qualities in 0...100 such as 10,50,90")
+      }
+      return .qualities(qualities.map { $0! })
     }
-    return .counts(counts.map { $0! })
   }
 
   private func referenceSelection() throws -> [ReferenceCodec] {

@@ -151,8 +151,8 @@ func parseError(_ bytes: [UInt8]) -> FormatError {
     setUInt16(16384, at: 30, in: &$0)
   }
   var unknownCoder = bytes
-  unknownCoder[37] = 3
-  #expect(throws: FormatError.unknownCoder(stage: 0, offset: 37, id: 3)) {
+  unknownCoder[37] = 4
+  #expect(throws: FormatError.unknownCoder(stage: 0, offset: 37, id: 4)) {
     try VQContainer.parse(withFixedChecksum(unknownCoder))
   }
   var longPayload = bytes

@@ -15,11 +15,14 @@ trap 'rm -rf "$work"' EXIT
 "$bin" convert Samples/default.vqm "$work/model.safetensors"
 "$bin" convert "$work/model.safetensors" "$work/back.vqm"
 cmp -s Samples/default.vqm "$work/back.vqm" || { echo "FAIL: .vqm → safetensors → .vqm changed the model"; exit 1; }
-"$bin" encode Samples/Images/parrots.png "$work/p.vq" --quiet
-"$bin" decode "$work/p.vq" "$work/p.png" --quiet
-"$bin" info "$work/p.vq" --json --indices >"$work/info.json"
-PYTHONPATH=Tests/PyTorch "$python" Tests/PyTorch/decode_matches.py "$work/model.safetensors" "$work/info.json" \
-  "$work/p.png"
+# Every stage whole (the default), and a quality whose last stage skips positions (coder 3).
+for quality in 100 50; do
+  "$bin" encode Samples/Images/parrots.png "$work/p.vq" --quality "$quality" --quiet --force
+  "$bin" decode "$work/p.vq" "$work/p.png" --quiet --force
+  "$bin" info "$work/p.vq" --json --indices >"$work/info.json"
+  PYTHONPATH=Tests/PyTorch "$python" Tests/PyTorch/decode_matches.py "$work/model.safetensors" "$work/info.json" \
+    "$work/p.png"
+done
 # The file as Hugging Face's own library writes it (another header order, no padding) converts back, too.
 if "$python" -c "import safetensors" 2>/dev/null; then
   "$python" - "$work/model.safetensors" "$work/resaved.safetensors" <<'PY'

@@ -91,8 +91,9 @@ class VQDecoder(nn.Module):
         tensors, metadata = load_safetensors(path)
         if metadata.get("format") != "vqcodec" or metadata.get("estimator") != "straight-through":
             raise ValueError("a straight-through vqcodec model is needed")
-        self.codebooks = [torch.from_numpy(tensors[f"quantizer.stage{s}.codebook"].copy())
-                          for s in range(int(metadata["stages"]))]
+        # One zero row after each codebook: index K is a skip, where that stage adds nothing (FORMAT.md §4.4).
+        self.codebooks = [torch.from_numpy(np.concatenate([book, np.zeros((1, book.shape[1]), book.dtype)]))
+                          for book in (tensors[f"quantizer.stage{s}.codebook"] for s in range(int(metadata["stages"])))]
         self.decoder = Decoder(tensors, metadata)
 
     @torch.no_grad()

@@ -50,6 +50,8 @@ private func randomResidualQuantizer(
   let expected: [Float] = [0, 0, 3.5, 4.25, 2, 2]  // [1,2]+[-1,-2], [3,4]+[0.5,0.25], [3,4]+[-1,-2]
   #expect(result.scalars == expected)
   #expect(rq.reconstruct(from: [[0, 1, 1]], shape: [1, 1, 3]).scalars == [1, 2, 3, 4, 3, 4])
+  // The index K (2) is a skip: that stage adds nothing at that position.
+  #expect(rq.reconstruct(from: [[0, 1, 2], [2, 0, 1]], shape: [1, 1, 3]).scalars == [1, 2, 3.5, 4.25, -1, -2])
 }
 
 @Test func moreStagesNeverIncreaseTheErrorOnAFittedExample() {

@@ -84,8 +84,41 @@ struct ReportEvaluatorTests {
   }
 
   @Test func stageSelectionKeepsWhatTheModelHas() {
-    #expect(StageSelection.all.counts(forStageCount: 3) == [1, 2, 3])
-    #expect(StageSelection.counts([4, 2, 2, 1]).counts(forStageCount: 3) == [1, 2])
+    let stages = { (selection: PointSelection) in selection.points(modelName: "m", stageCount: 3).map(\.stages) }
+    #expect(stages(.allStages) == [1, 2, 3])
+    #expect(stages(.stageCounts([4, 2, 2, 1])) == [1, 2])
+  }
+
+  /// The default sweep covers 0...100 in at least 7 points that include every whole-stage file.
+  @Test(arguments: [1, 2, 3, 4, 8])
+  func qualitySweepCoversTheRangeAndTheStages(stageCount: Int) {
+    let points = PointSelection.qualitySweep.points(modelName: "m", stageCount: stageCount)
+    let qualities = points.compactMap(\.quality)
+    #expect(qualities.count == points.count && qualities.count >= 7)
+    #expect(qualities.first == 0 && qualities.last == 100 && qualities == qualities.sorted())
+    #expect(points.allSatisfy { $0.stages == stageCount })
+    for s in 1...stageCount {
+      #expect(qualities.contains { abs($0 - 100 * Double(s) / Double(stageCount)) < 1e-9 }, "stage \(s)")
+    }
+    #expect(
+      PointSelection.qualities([90, 10, 10]).points(modelName: "m", stageCount: 2).compactMap(\.quality) == [10, 90])
+    #expect(OperatingPoint(modelName: "m", stages: 3, quality: 100.0 / 3).label == "m@q33.33")
+    #expect(OperatingPoint(modelName: "m", stages: 3, quality: 50).label == "m@q50")
+  }
+
+  /// A quality point measures `encode(_:quality:)`'s file: its bytes and rate, and usage without skips.
+  @Test func qualityPointsMeasureTheQualityFile() throws {
+    let evaluator = ReportEvaluator(
+      codecs: [NamedCodec(name: "tiny", codec: fixture.codec)], selection: .qualities([25, 100]))
+    let image = fixture.images[0]
+    let evaluation = try evaluator.evaluate(image)
+    for m in evaluation.measurements {
+      let bytes = try fixture.codec.encode(image.image, quality: m.operatingPoint.quality!)
+      #expect(m.rates.byteCount == bytes.count)
+      #expect(abs(m.psnr - Self.psnr(image.image, try fixture.codec.decode(bytes))) < 1e-9)
+    }
+    let usage = evaluator.codebookUsage[0].stages
+    #expect(usage.count == 2 && usage.allSatisfy { $0.codes == 16 })
   }
 
   static func psnr(_ a: RGBImage, _ b: RGBImage) -> Double {

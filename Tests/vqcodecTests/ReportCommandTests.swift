@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// `report --references`: the reference codecs chosen, a notice for those whose tools are missing, BD-rate in the
-/// terminal table and the JSON.
+/// terminal table and the JSON; `--quality` and `--stages`: the points measured.
 struct ReportCommandTests {
   let fixture: BadInputFixture
 
@@ -37,6 +37,29 @@ struct ReportCommandTests {
     defer { fixture.folder.remove() }
     let r = try vqcodec(["report", "image.png", "--stages", "1", "--references", "none"], in: fixture.folder.path)
     #expect(r.status == 0 && !r.stdout.contains("BD-rate") && !r.stderr.contains("note:"), "stderr: \(r.stderr)")
+  }
+
+  /// By default the whole quality range (at least 7 points); `--quality` a list of them; each point in the JSON.
+  @Test func qualitiesAreThePointsMeasured() throws {
+    defer { fixture.folder.remove() }
+    let sweep = try vqcodec(["report", "image.png", "--references", "none"], in: fixture.folder.path)
+    #expect(sweep.status == 0, "stderr: \(sweep.stderr)")
+    for label in ["default@q0 ", "default@q33.33 ", "default@q100 "] { #expect(sweep.stdout.contains(label)) }
+    let r = try vqcodec(
+      ["report", "image.png", "--quality", "20,80", "--references", "none", "--json", "q.json"],
+      in: fixture.folder.path)
+    #expect(r.status == 0, "stderr: \(r.stderr)")
+    let root = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: fixture.folder.file("q.json"))))
+        as? [String: Any])
+    let points = try #require(root["operating_points"] as? [[String: Any]])
+    #expect(points.map { $0["quality"] as? Double } == [20, 80])
+  }
+
+  @Test(arguments: [["--quality", "10", "--stages", "1"], ["--quality", "120"], ["--quality", "a,b"]])
+  func badPointChoicesAreUsageErrors(_ extra: [String]) throws {
+    defer { fixture.folder.remove() }
+    expectUsageError(try vqcodec(["report", "image.png"] + extra, in: fixture.folder.path))
   }
 
   @Test func anUnknownReferenceIsAUsageError() throws {

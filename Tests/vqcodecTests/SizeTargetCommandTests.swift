@@ -5,43 +5,49 @@ import Imaging
 import TestSupport
 import Testing
 
-/// `encode --size` and `--bpp`: the most stages within the budget, a note when even one stage is over it, and one
-/// way of choosing the stages at a time.
+/// `encode --quality`, `--size` and `--bpp`: the quality's file, the highest quality within the budget, a note when
+/// even quality 0 is over it, and one way of choosing the quality at a time.
 struct SizeTargetCommandTests {
   let fixture: BadInputFixture
 
   init() throws { fixture = try BadInputFixture() }
 
-  @Test func sizeAndBPPKeepTheStagesThatFit() throws {
+  @Test func qualitySizeAndBPPWriteTheCodecsFiles() throws {
     defer { fixture.folder.remove() }
     let codec = try ImageCodec(modelBytes: try DefaultModel.bytes())
     let image = try ImageFile.decode(
       data: Array(try Data(contentsOf: URL(fileURLWithPath: fixture.folder.file("image.png"))))
     ).image
-    let two = try codec.encode(image, stages: 2)
-    let r = try vqcodec(["encode", "image.png", "two.vq", "--size", "\(two.count)"], in: fixture.folder.path)
+    let written = { (name: String) in Array(try Data(contentsOf: URL(fileURLWithPath: self.fixture.folder.file(name))))
+    }
+    let q = try vqcodec(["encode", "image.png", "q.vq", "--quality", "60"], in: fixture.folder.path)
+    let atSixty = try codec.encode(image, quality: 60)
+    #expect(q.status == 0, "stderr: \(q.stderr)")
+    #expect(try written("q.vq") == atSixty)
+    let budget = (try codec.encode(image, stages: 1).count + codec.encode(image, stages: 2).count) / 2
+    let fitted = try codec.encode(image, fittingIn: budget).bytes
+    let r = try vqcodec(["encode", "image.png", "size.vq", "--size", "\(budget)"], in: fixture.folder.path)
     #expect(r.status == 0 && !r.stderr.contains("note:"), "stderr: \(r.stderr)")
-    let written = Array(try Data(contentsOf: URL(fileURLWithPath: fixture.folder.file("two.vq"))))
-    #expect(written == two)
-    let pixels = Double(image.width * image.height)
-    let bpp = String(8 * Double(two.count) / pixels + 1e-9)
+    #expect(try written("size.vq") == fitted && fitted.count <= budget)
+    let bpp = String(8 * Double(budget) / Double(image.width * image.height) + 1e-9)
     let b = try vqcodec(["encode", "image.png", "bpp.vq", "--bpp", bpp], in: fixture.folder.path)
-    let byRate = Array(try Data(contentsOf: URL(fileURLWithPath: fixture.folder.file("bpp.vq"))))
-    #expect(b.status == 0 && byRate == two)
+    #expect(b.status == 0)
+    #expect(try written("bpp.vq") == fitted)
   }
 
-  @Test func aBudgetBelowOneStageKeepsOneWithANote() throws {
+  @Test func aBudgetBelowQualityZeroKeepsItWithANote() throws {
     defer { fixture.folder.remove() }
     let r = try vqcodec(["encode", "image.png", "small.vq", "--size", "10"], in: fixture.folder.path)
     #expect(r.status == 0, "stderr: \(r.stderr)")
-    #expect(r.stderr.contains("note: image.png: the smallest file, 1 stage, is "))
+    #expect(r.stderr.contains("note: image.png: the smallest file, quality 0, is "))
     #expect(r.stderr.contains("over the 10-byte target"))
     #expect(fixture.folder.exists("small.vq"))
   }
 
   @Test(arguments: [
     ["--size", "100", "--stages", "1"], ["--size", "100", "--bpp", "0.1"], ["--size", "0"], ["--bpp", "-1"],
-    ["--bpp", "nan"],
+    ["--bpp", "nan"], ["--bpp", "0.1", "--quality", "50"], ["--quality", "101"], ["--quality", "-0.5"],
+    ["--quality", "nan"],
   ])
   func conflictingOrBadTargetsAreUsageErrors(_ extra: [String]) throws {
     defer { fixture.folder.remove() }

@@ -9,34 +9,31 @@ import Quantizers
 /// One image at a time; the engine's own threads (`ComputeThreads`) parallelise inside each encode and decode.
 public final class ReportEvaluator {
   public let codecs: [NamedCodec]
-  /// Stage counts measured per codec, ascending and non-empty.
-  public let stageCounts: [[Int]]
+  /// The points measured per codec, ascending in rate and non-empty.
+  public let points: [[OperatingPoint]]
   public let references: [ReferenceCodec]
   /// Passed to reference encoders that take a thread count.
   public let referenceThreads: Int
   private var usage: [[CodebookUsage]]
 
-  /// Traps unless the names are unique and every codec has at least one stage count.
+  /// Traps unless the names are unique and every codec has at least one point.
   public init(
-    codecs: [NamedCodec], stages: StageSelection, references: [ReferenceCodec] = [], referenceThreads: Int = 1
+    codecs: [NamedCodec], selection: PointSelection, references: [ReferenceCodec] = [], referenceThreads: Int = 1
   ) {
     precondition(Set(codecs.map(\.name)).count == codecs.count, "model names must be unique")
     self.codecs = codecs
     self.references = references
     self.referenceThreads = referenceThreads
-    stageCounts = codecs.map { stages.counts(forStageCount: $0.codec.stageCount) }
-    precondition(stageCounts.allSatisfy { !$0.isEmpty }, "every model needs at least one stage count")
-    usage = zip(codecs, stageCounts).map { named, counts in
+    points = codecs.map { selection.points(modelName: $0.name, stageCount: $0.codec.stageCount) }
+    precondition(points.allSatisfy { !$0.isEmpty }, "every model needs at least one operating point")
+    usage = zip(codecs, points).map { named, points in
       let k = named.codec.configuration.codebookSize
-      return Array(repeating: CodebookUsage(indices: [], codes: k), count: counts.last!)
+      return Array(repeating: CodebookUsage(indices: [], codes: k), count: points.last!.stages)
     }
   }
 
-  /// Models in the order given, stage counts ascending.
-  public var operatingPoints: [OperatingPoint] {
-    zip(codecs, stageCounts).flatMap { named, counts in counts.map { OperatingPoint(modelName: named.name, stages: $0) }
-    }
-  }
+  /// Models in the order given, each one's points ascending in rate.
+  public var operatingPoints: [OperatingPoint] { points.flatMap { $0 } }
 
   /// Codebook usage per model over every image evaluated so far.
   public var codebookUsage: [ModelCodebookUsage] {
@@ -49,14 +46,19 @@ public final class ReportEvaluator {
     var measurements: [ImageMeasurement] = []
     var comparisons: [ImageComparison] = []
     for (modelIndex, named) in codecs.enumerated() {
-      for stages in stageCounts[modelIndex] {
-        let point = OperatingPoint(modelName: named.name, stages: stages)
+      for point in points[modelIndex] {
         let clock = ContinuousClock()
         var bytes: [UInt8] = []
-        let encodeTime = try clock.measure { bytes = try named.codec.encode(source.image, stages: stages) }
+        let encodeTime = try clock.measure {
+          if let quality = point.quality {
+            bytes = try named.codec.encode(source.image, quality: quality, stages: point.stages)
+          } else {
+            bytes = try named.codec.encode(source.image, stages: point.stages)
+          }
+        }
         var decoded = source.image
         let decodeTime = try clock.measure { decoded = try named.codec.decode(bytes) }
-        if stages == stageCounts[modelIndex].last { try countUsage(in: bytes, modelIndex: modelIndex) }
+        if point == points[modelIndex].last { try countUsage(in: bytes, modelIndex: modelIndex) }
         let rates = try CodedRates(vqBytes: bytes)
         let (jpeg, jpegImage) = try matcher.match(bitsPerPixel: rates.bitsPerPixel)
         measurements.append(
@@ -73,11 +75,12 @@ public final class ReportEvaluator {
       referenceMeasurements: try references.flatMap { try $0.measure(source, threads: referenceThreads) })
   }
 
-  /// Adds the index grids stored in `bytes` to the model's usage counts.
+  /// Adds the codes of the index grids stored in `bytes` to the model's usage counts (skips are no code).
   private func countUsage(in bytes: [UInt8], modelIndex: Int) throws(CodecError) {
     let codec = codecs[modelIndex].codec
+    let k = codec.configuration.codebookSize
     for (stage, grid) in try codec.indexGrids(of: bytes).grids.enumerated() {
-      usage[modelIndex][stage].merge(CodebookUsage(indices: grid, codes: codec.configuration.codebookSize))
+      usage[modelIndex][stage].merge(CodebookUsage(indices: grid.filter { $0 < k }, codes: k))
     }
   }
 }

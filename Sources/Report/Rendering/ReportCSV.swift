@@ -2,7 +2,8 @@
 /// values that do not exist (MS-SSIM of a small image).
 public enum ReportCSV {
   public static let columns = [
-    "image", "width", "height", "source_bytes", "model", "stages", "bytes", "latents", "bits_per_latent_fixed",
+    "image", "width", "height", "source_bytes", "model", "stages", "quality", "bytes", "latents",
+    "bits_per_latent_fixed",
     "bits_per_latent_coded", "bpp", "compression_ratio_raw", "compression_ratio_source", "psnr_rgb", "ms_ssim_rgb",
     "encoding_time", "decoding_time", "jpeg_quality", "jpeg_bytes", "jpeg_bpp", "jpeg_psnr_rgb", "jpeg_ms_ssim_rgb",
   ]
@@ -12,7 +13,8 @@ public enum ReportCSV {
     for m in report.measurements {
       let cells: [String] = [
         quoted(m.imageName), "\(m.width)", "\(m.height)", "\(m.sourceByteCount)", quoted(m.operatingPoint.modelName),
-        "\(m.operatingPoint.stages)", "\(m.rates.byteCount)", "\(m.rates.latentCount)", "\(m.rates.bitsPerLatentFixed)",
+        "\(m.operatingPoint.stages)", m.operatingPoint.quality.map { "\($0)" } ?? "", "\(m.rates.byteCount)",
+        "\(m.rates.latentCount)", "\(m.rates.bitsPerLatentFixed)",
         "\(m.rates.bitsPerLatentCoded)", "\(m.bitsPerPixel)", "\(m.compressionRatioToRaw)",
         "\(m.compressionRatioToSource)",
         number(m.psnr), number(m.msSSIM), "\(m.encodeSeconds)", "\(m.decodeSeconds)", "\(m.jpeg.quality)",

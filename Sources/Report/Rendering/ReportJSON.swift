@@ -52,6 +52,7 @@ public enum ReportJSON {
   static func operatingPoint(_ s: OperatingPointSummary) -> JSONValue {
     .object([
       ("model", .string(s.operatingPoint.modelName)), ("stages", .integer(s.operatingPoint.stages)),
+      ("quality", s.operatingPoint.quality.map { .number($0) } ?? .null),
       ("images", .integer(s.imageCount)), ("ms_ssim_images", .integer(s.msSSIMImageCount)),
       ("bits_per_latent_fixed", .number(s.bitsPerLatentFixed)),
       ("bits_per_latent_coded", .number(s.bitsPerLatentCoded)),
@@ -120,7 +121,8 @@ public enum ReportJSON {
     .object([
       ("image", .string(m.imageName)), ("width", .integer(m.width)), ("height", .integer(m.height)),
       ("source_bytes", .integer(m.sourceByteCount)), ("model", .string(m.operatingPoint.modelName)),
-      ("stages", .integer(m.operatingPoint.stages)), ("bytes", .integer(m.rates.byteCount)),
+      ("stages", .integer(m.operatingPoint.stages)), ("quality", m.operatingPoint.quality.map { .number($0) } ?? .null),
+      ("bytes", .integer(m.rates.byteCount)),
       ("latents", .integer(m.rates.latentCount)), ("bits_per_latent_fixed", .number(m.rates.bitsPerLatentFixed)),
       ("bits_per_latent_coded", .number(m.rates.bitsPerLatentCoded)), ("bpp", .number(m.bitsPerPixel)),
       ("compression_ratio_raw", .number(m.compressionRatioToRaw)),

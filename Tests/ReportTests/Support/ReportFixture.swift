@@ -26,7 +26,7 @@ enum ReportFixture {
   /// Mutable (it tallies codebook usage), but used only while `evaluations` and `report` are initialised: once, under
   /// the lock that guards a static's first access.
   nonisolated(unsafe) static let evaluator = ReportEvaluator(
-    codecs: [NamedCodec(name: "tiny", codec: codec)], stages: .all, references: [.jpeg])
+    codecs: [NamedCodec(name: "tiny", codec: codec)], selection: .allStages, references: [.jpeg])
   static let evaluations: [ImageEvaluation] = images.map { try! evaluator.evaluate($0) }
   static let report = Report(
     name: "test", description: "fixture", operatingPoints: evaluator.operatingPoints,
