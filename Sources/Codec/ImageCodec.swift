@@ -47,9 +47,9 @@ public final class ImageCodec: @unchecked Sendable {
   public static let qualityRange: ClosedRange<Double> = 0...100
 
   /// Compresses `image` at `quality` (0...100; higher: more bits, a better picture) over the first `stages` residual
-  /// stages (all when nil). Every latent position takes, stage by stage, the code or the skip that costs least in
-  /// distortion plus λ · bits (`RateDistortionQuantizer`), with λ falling from `quality` 0 to exactly 0 at 100, where
-  /// each stage keeps its nearest code (or a skip where that is nearer). The rate varies continuously with `quality`.
+  /// stages (all when nil). Every latent position takes, stage by stage, the code (or, in a partial last stage, the
+  /// skip) that costs least in distortion plus λ · bits (`RateDistortionQuantizer`); quality `100 · j / stages` codes
+  /// j whole stages, and in between the next stage refines part of the grid, so the rate varies continuously.
   public func encode(
     _ image: RGBImage, quality: Double, stages: Int? = nil, channels: Int = 3
   ) throws(CodecError) -> [UInt8] {
@@ -83,20 +83,20 @@ public final class ImageCodec: @unchecked Sendable {
     return (low.bytes, low.quality)
   }
 
-  /// Where `quality` lies among `stages` stages: the stage count `n` a file uses, and the last stage's slope λ, in
-  /// squared latent units per bit. Quality runs through the stages in equal parts: `t = stages · quality / 100`,
-  /// `n = max(1, ceil(t))`, and `u = t − (n − 1)` (0...1) sets `λ = m · (1/u − 1) / 16`, where m is the mean squared
-  /// length of stage n's codes (so that λ follows the scale of that stage's residuals). Quality `100 · j / stages` is
-  /// exactly the j-stage file (`u = 1`: λ = 0), and just above it the next stage refines almost nothing (λ → ∞), so
-  /// the rate moves continuously. The first stage starts at `u = 0.4` instead of 0, where it still refines the
-  /// regions that need it most (about 0.01 bpp on Kodak), not at an empty picture.
+  /// Where `quality` lies among `stages` stages: the stage count `n` a file uses, and the last stage's extra slope
+  /// λ (0: whole), in squared latent units per bit (`RateDistortionQuantizer`). Quality runs through the stages in
+  /// equal parts: `t = stages · quality / 100`, `n = max(1, ceil(t))`, and `u = t − (n − 1)` (0...1) sets
+  /// `λ = m · (1/u − 1) / 16`, where m is the mean squared length of stage n's codes (so that λ follows the scale of
+  /// that stage's residuals). Quality `100 · j / stages` is the j-stage file (`u = 1`: λ = 0), and just above it the
+  /// next stage refines almost nothing (λ → ∞), so the rate moves continuously. The first stage starts at `u = 0.4`
+  /// instead of 0, where it still refines the regions that need it most (about 0.01 bpp on Kodak), not at an empty
+  /// picture.
   func operatingPoint(quality: Double, stages: Int) -> (stages: Int, lambda: Float) {
     let t = Double(stages) * quality / 100
     let n = max(1, Int(t.rounded(.up)))
     let u = n == 1 ? 0.4 + 0.6 * t : t - Double(n - 1)
-    let codebook = model.codebooks[n - 1]
-    let meanSquaredLength = codebook.embeddings.value.scalars.reduce(Float(0)) { $0 + $1 * $1 } / Float(codebook.codes)
-    return (n, meanSquaredLength * Float(1 / u - 1) / 16)
+    let m = RateDistortionQuantizer.meanSquaredLength(of: model.codebooks[n - 1])
+    return (n, m * Float(1 / u - 1) / 16)
   }
 
   fileprivate func container(for image: RGBImage, channels: Int, indexGrids: [[UInt16]]) -> VQContainer {
@@ -231,7 +231,7 @@ private struct RateDistortionEncoding {
   }
 
   /// The file at `quality`; or, where the whole last stage codes smaller than its partial refinement (coder 3 can
-  /// spend a few bytes more than coders 0–2 on a stage with hardly any skips), the whole stage: better and smaller.
+  /// spend a few bytes more than coders 0–2 on a stage with hardly any skips), the whole stage: finer and smaller.
   func bytes(quality: Double, stages: Int) -> [UInt8] {
     let point = codec.operatingPoint(quality: quality, stages: stages)
     let partial = bytes(stages: point.stages, lambda: point.lambda)

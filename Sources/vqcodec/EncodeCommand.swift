@@ -14,9 +14,10 @@ struct EncodeCommand: ParsableCommand {
   @OptionGroup var modelOptions: ModelOptions
   @Option(
     help: ArgumentHelp(
-      "Quality, 0...100 (higher: more bits, a better picture).",
-      discussion: "Each latent takes the code, or no refinement, that costs least in distortion plus bits, so the "
-        + "rate varies continuously; 100 keeps every stage's nearest codes. With --stages, over that many stages."))
+      "Quality, 0...100 (higher: more bits, a better picture). Default: 100.",
+      discussion: "Each latent takes the code that costs least in distortion plus bits; 100·j/S codes j of the model's "
+        + "S stages whole, and in between the next stage refines only where that pays, so the rate varies "
+        + "continuously. With --stages, over that many stages."))
   var quality: Double?
   @Option(
     help: "Residual stages to use (1...S of the model). Alone: every latent's nearest code in each. Default: all.")
@@ -86,15 +87,15 @@ struct EncodeCommand: ParsableCommand {
     return (bytes.count, decoded.image.width * decoded.image.height)
   }
 
-  /// The file for `--quality` and `--stages`, or the highest quality within `--size` or `--bpp` (a note when none
-  /// fits).
+  /// The file for `--quality` (100 by default) over `--stages`, the nearest codes of `--stages` alone, or the highest
+  /// quality within `--size` or `--bpp` (a note when none fits).
   private func encode(
     _ image: RGBImage, name: String, with codec: ImageCodec, channels: Int, notices: Bool
   ) throws -> [UInt8] {
     let pixels = Double(image.width * image.height)
     guard let budget = size ?? bpp.map({ Int(($0 * pixels / 8).rounded(.down)) }) else {
-      if let quality { return try codec.encode(image, quality: quality, stages: stages, channels: channels) }
-      return try codec.encode(image, stages: stages, channels: channels)
+      if quality == nil, let stages { return try codec.encode(image, stages: stages, channels: channels) }
+      return try codec.encode(image, quality: quality ?? 100, stages: stages, channels: channels)
     }
     let (bytes, _) = try codec.encode(image, fittingIn: budget, channels: channels)
     if bytes.count > budget && notices {

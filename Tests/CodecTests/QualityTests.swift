@@ -4,8 +4,8 @@ import Testing
 
 @testable import Codec
 
-/// `encode(_:quality:)`: whole-stage files at the qualities that name them, a rate that moves between them, skips
-/// that decode; `encode(_:fittingIn:)`: the highest quality whose file fits.
+/// `encode(_:quality:)`: whole stages at the qualities that name them, a rate that moves between them, skips that
+/// decode; `encode(_:fittingIn:)`: the highest quality whose file fits.
 struct QualityTests {
   let codec: ImageCodec
   let image = testImage(width: 96, height: 80, seed: 9)
@@ -31,18 +31,26 @@ struct QualityTests {
     codec = try ImageCodec(modelBytes: ModelFile.serialize(model))
   }
 
-  @Test func qualitiesThatNameAStageCountGiveThatStageFile() throws {
+  /// Quality `100 · j / S` codes j whole stages: no skips, no coder 3, and (choosing codes by distortion and bits
+  /// rather than by distortion alone) no more bytes than the nearest codes of those stages.
+  @Test func qualitiesThatNameAStageCountCodeThoseWholeStages() throws {
     #expect(codec.stageCount == 2)
-    #expect(try codec.encode(image, quality: 100) == codec.encode(image, stages: 2))
-    #expect(try codec.encode(image, quality: 50) == codec.encode(image, stages: 1))
-    #expect(try codec.encode(image, quality: 100, stages: 1) == codec.encode(image, stages: 1))
+    let k = Int32(codec.configuration.codebookSize)
+    for (quality, stages) in [(50.0, 1), (100.0, 2)] {
+      let bytes = try codec.encode(image, quality: quality)
+      let grids = try codec.indexGrids(of: bytes).grids
+      #expect(grids.count == stages && grids.allSatisfy { !$0.contains(k) }, "quality \(quality)")
+      #expect(try VQContainer.parse(bytes).stages.allSatisfy { $0.coder != .adaptiveRangeWithSkips })
+      #expect(try bytes.count <= codec.encode(image, stages: stages).count, "quality \(quality)")
+    }
+    #expect(try codec.encode(image, quality: 100, stages: 1) == codec.encode(image, quality: 50))
   }
 
   /// Between two stage files the second stage refines part of the grid: sizes in between, skips in the grid, and a
   /// decoded image that is the first stage's plus those refinements.
   @Test func betweenStagesTheLastStageRefinesPartOfTheGrid() throws {
-    let one = try codec.encode(image, stages: 1).count
-    let two = try codec.encode(image, stages: 2).count
+    let one = try codec.encode(image, quality: 50).count
+    let two = try codec.encode(image, quality: 100).count
     let sizes = try stride(from: 50.0, through: 100, by: 5).map { try codec.encode(image, quality: $0).count }
     #expect(sizes.first == one && sizes.last == two)
     #expect(Set(sizes).count >= 4, "sizes \(sizes)")
@@ -56,13 +64,14 @@ struct QualityTests {
     #expect(container.stages.map(\.coder).last == .adaptiveRangeWithSkips)
     let decoded = try codec.decode(middle)
     #expect(decoded.width == image.width && decoded.height == image.height)
-    #expect(try codec.decode(middle, stages: 1) == codec.decode(codec.encode(image, stages: 1)))
+    #expect(try codec.decode(middle, stages: 1) == codec.decode(codec.encode(image, quality: 50)))
   }
 
   @Test func qualityZeroIsTheSmallestFileAndStillDecodes() throws {
     let zero = try codec.encode(image, quality: 0)
-    let oneStage = try codec.encode(image, stages: 1)
-    #expect(zero.count < oneStage.count)
+    let oneStage = try codec.encode(image, quality: 50)
+    let nearest = try codec.encode(image, stages: 1)
+    #expect(zero.count <= oneStage.count && zero.count < nearest.count)
     _ = try codec.decode(zero)
     #expect(throws: CodecError.invalidQuality(101)) { try codec.encode(image, quality: 101) }
     #expect(throws: CodecError.invalidQuality(-1)) { try codec.encode(image, quality: -1) }
@@ -73,9 +82,10 @@ struct QualityTests {
 
   /// The fitted file is the quality's own file, fits, and one hundredth of quality more would not.
   @Test func fittingInKeepsTheHighestQualityThatFits() throws {
-    let one = try codec.encode(image, stages: 1).count
-    let two = try codec.encode(image, stages: 2).count
-    for budget in [two + 100, two, (one + two) / 2, one, one - 1] {
+    let zero = try codec.encode(image, quality: 0).count
+    let one = try codec.encode(image, quality: 50).count
+    let two = try codec.encode(image, quality: 100).count
+    for budget in [two + 100, two, (one + two) / 2, one, zero] {
       let fitted = try codec.encode(image, fittingIn: budget)
       #expect(fitted.bytes.count <= budget, "budget \(budget)")
       #expect(try fitted.bytes == codec.encode(image, quality: fitted.quality))
@@ -84,7 +94,7 @@ struct QualityTests {
       }
     }
     #expect(try codec.encode(image, fittingIn: (one + two) / 2).bytes.count > one)
-    let smallest = try codec.encode(image, fittingIn: 1)
+    let smallest = try codec.encode(image, fittingIn: zero - 1)
     let qualityZero = try codec.encode(image, quality: 0)
     #expect(smallest.quality == 0 && smallest.bytes == qualityZero)
   }

@@ -36,7 +36,7 @@ struct ReferenceCodecTests {
     }
     let sorted = rows.sorted { $0.bitsPerPixel < $1.bitsPerPixel }
     #expect(sorted.first!.psnr < sorted.last!.psnr)
-    let prefix = "vqcodec-reference-\(codec.name)-"
+    let prefix = ReferenceCodec.temporaryFolderPrefix(codec.name)
     #expect(
       try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).allSatisfy {
         !$0.hasPrefix(prefix)

@@ -12,7 +12,7 @@ public enum PointSelection: Equatable, Sendable {
   /// `stageCount` are left out.
   ///
   /// The sweep takes qualities `100 · j / m`, j = 0...m, with m the smallest multiple of `stageCount` that is at least
-  /// 6: at least 7 points, among them every whole-stage file (quality `100 · s / stageCount` is exactly s stages).
+  /// 6: at least 7 points, among them every whole-stage file (quality `100 · s / stageCount` codes s whole stages).
   public func points(modelName: String, stageCount: Int) -> [OperatingPoint] {
     switch self {
     case .qualitySweep:

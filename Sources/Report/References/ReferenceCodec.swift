@@ -1,3 +1,4 @@
+import Foundation
 import Imaging
 
 /// A classic codec the report compares with: every image is coded at each of `settings` (in order of rising rate),
@@ -66,6 +67,10 @@ public struct ReferenceCodec: Sendable {
   /// The codecs `report --references` can name.
   public static let all = [jpeg, webp, avif, jxl]
 
+  /// Where a command-line codec keeps its files for one image: a folder in the temporary directory named with this
+  /// prefix, the process's id included (so another vqcodec running at the same time is told apart), and a UUID.
+  static func temporaryFolderPrefix(_ name: String) -> String { "vqcodec-reference-\(name)-\(getpid())-" }
+
   /// The executables this codec needs that are not on `PATH`, with the Debian package that has them; empty when
   /// it can run.
   public var missingTools: (tools: [String], package: String)? {
@@ -95,7 +100,7 @@ public struct ReferenceCodec: Sendable {
           setting: quality, byteCount: bytes.count, decoded: try ImageFile.decode(data: bytes, name: "JPEG").image)
       }
     case .commandLine(let codec):
-      return try codec.withSource(image.image, folderPrefix: "vqcodec-reference-\(name)-") { run in
+      return try codec.withSource(image.image, folderPrefix: Self.temporaryFolderPrefix(name)) { run in
         try settings.map { setting in
           let (byteCount, decoded) = try run(setting, threads)
           return try measurement(setting: setting, byteCount: byteCount, decoded: decoded)
