@@ -42,8 +42,8 @@ public enum SkipCoder {
   }
 
   /// The share byte that starts the skip value at about the fraction of skips among the positions the symbol model
-  /// will code (those whose value no neighbour holds).
-  static func skipShare(
+  /// will code (those whose value no neighbour holds): what `encode` writes for `values`.
+  public static func skipShare(
     for values: [UInt16], width: Int, codebookSize: Int, priorCounts: [UInt32]?
   ) -> UInt8 {
     var candidates = NeighbourCandidates()

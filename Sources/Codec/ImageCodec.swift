@@ -58,8 +58,10 @@ public final class ImageCodec: @unchecked Sendable {
       throw .invalidStages(requested: stages, available: model.stageCount)
     }
     guard Self.qualityRange.contains(quality) else { throw .invalidQuality(quality) }
-    return try RateDistortionEncoding(codec: self, image: image, channels: channels)
-      .bytes(quality: quality, stages: stages)
+    return try RateDistortionEncoding(
+      codec: self, image: image, channels: channels,
+      wholeStages: operatingPoint(quality: quality, stages: stages).stages
+    ).bytes(quality: quality, stages: stages)
   }
 
   /// The file of `image` at the highest quality whose size fits in `maximumBytes` (to 0.01 on the quality scale,
@@ -68,7 +70,8 @@ public final class ImageCodec: @unchecked Sendable {
   public func encode(
     _ image: RGBImage, fittingIn maximumBytes: Int, channels: Int = 3
   ) throws(CodecError) -> (bytes: [UInt8], quality: Double) {
-    let encoding = try RateDistortionEncoding(codec: self, image: image, channels: channels)
+    let encoding = try RateDistortionEncoding(
+      codec: self, image: image, channels: channels, wholeStages: model.stageCount)
     let range = Self.qualityRange
     var low = (quality: range.lowerBound, bytes: encoding.bytes(quality: range.lowerBound, stages: model.stageCount))
     guard low.bytes.count <= maximumBytes else { return (low.bytes, low.quality) }
@@ -212,14 +215,20 @@ func hex(_ bytes: [UInt8]) -> String {
     .joined()
 }
 
-/// One image's latents, computed once and coded at any quality: `encode(_:quality:)` and the size search.
+/// One image's latents and whole stages, computed once and coded at any quality: `encode(_:quality:)` and the size
+/// search (whose bisection then only chooses a partial stage per step).
 private struct RateDistortionEncoding {
   let codec: ImageCodec
   let image: RGBImage
   let channels: Int
   let latents: [Float]
+  let quantizer: RateDistortionQuantizer
+  /// The latent grid's height and width.
+  let height: Int, width: Int
+  /// The first stages coded whole, as many as the qualities asked for can use.
+  let wholeGrids: [[UInt16]]
 
-  init(codec: ImageCodec, image: RGBImage, channels: Int) throws(CodecError) {
+  init(codec: ImageCodec, image: RGBImage, channels: Int, wholeStages: Int) throws(CodecError) {
     try ImageCodec.checkSize(of: image)
     guard codec.configuration.codebookSize <= IndexGridCoder.maxRangeCodedCodebookSize else {
       throw .invalidModel(
@@ -227,27 +236,32 @@ private struct RateDistortionEncoding {
           + "K = \(codec.configuration.codebookSize): use stages instead")
     }
     (self.codec, self.image, self.channels) = (codec, image, channels)
-    latents = TiledInference(model: codec.model).latents(for: image)
+    let model = codec.model
+    let f = model.configuration.downsampling
+    (height, width) = ((image.height + f - 1) / f, (image.width + f - 1) / f)
+    latents = TiledInference(model: model).latents(for: image)
+    quantizer = RateDistortionQuantizer(
+      codebooks: model.codebooks, priors: model.indexPrior.count >= model.stageCount ? model.indexPrior : nil)
+    wholeGrids = quantizer.wholeStages(latents, height: height, width: width, count: wholeStages)
   }
 
   /// The file at `quality`; or, where the whole last stage codes smaller than its partial refinement (coder 3 can
   /// spend a few bytes more than coders 0–2 on a stage with hardly any skips), the whole stage: finer and smaller.
   func bytes(quality: Double, stages: Int) -> [UInt8] {
     let point = codec.operatingPoint(quality: quality, stages: stages)
-    let partial = bytes(stages: point.stages, lambda: point.lambda)
-    guard point.lambda > 0 else { return partial }
-    let whole = bytes(stages: point.stages, lambda: 0)
-    return whole.count <= partial.count ? whole : partial
+    precondition(point.stages <= wholeGrids.count, "whole stages computed for fewer stages than asked")
+    let whole = file(Array(wholeGrids.prefix(point.stages)))
+    guard point.lambda > 0 else { return whole }
+    var grids = Array(wholeGrids.prefix(point.stages - 1))
+    let partial = quantizer.partialStage(after: grids, latents, height: height, width: width, lambda: point.lambda)
+    // A partial stage that skips everywhere adds nothing (unless it is the only stage).
+    let skip = SkipCoder.skipValue(codebookSize: codec.configuration.codebookSize)
+    if grids.isEmpty || partial.contains(where: { $0 != skip }) { grids.append(partial) }
+    let refined = file(grids)
+    return whole.count <= refined.count ? whole : refined
   }
 
-  private func bytes(stages: Int, lambda: Float) -> [UInt8] {
-    let model = codec.model
-    let f = model.configuration.downsampling
-    let quantizer = RateDistortionQuantizer(
-      codebooks: model.codebooks, priors: model.indexPrior.count >= model.stageCount ? model.indexPrior : nil)
-    let grids = quantizer.indices(
-      for: latents, height: (image.height + f - 1) / f, width: (image.width + f - 1) / f, stages: stages,
-      lambda: lambda)
-    return codec.container(for: image, channels: channels, indexGrids: grids).serialize()
+  private func file(_ grids: [[UInt16]]) -> [UInt8] {
+    codec.container(for: image, channels: channels, indexGrids: grids).serialize()
   }
 }

@@ -27,41 +27,42 @@ struct RateDistortionQuantizer {
   /// The slope of whole stages, in units of the stage's mean squared code length per bit.
   static let wholeStageSlope: Float = 0.01
 
-  /// The index grids (one per stage, `height × width` row-major; K marks a skip) for `latents` (`height × width × D`
-  /// row-major) over the first `stages` codebooks, the last one partial at the extra slope `lambda` (0: whole). A
-  /// last stage that skips everywhere is left out (unless it is the only one).
-  func indices(for latents: [Float], height: Int, width: Int, stages: Int, lambda: Float) -> [[UInt16]] {
-    precondition((1...codebooks.count).contains(stages), "1...\(codebooks.count) stages")
-    precondition(lambda >= 0, "the slope λ is not negative")
+  /// The grids of the first `count` stages coded whole (no skips), for `latents` (`height × width × D` row-major).
+  func wholeStages(_ latents: [Float], height: Int, width: Int, count: Int) -> [[UInt16]] {
+    precondition((0...codebooks.count).contains(count), "0...\(codebooks.count) stages")
     var residual = latents
     var grids: [[UInt16]] = []
-    for stage in 0..<stages {
-      let codebook = codebooks[stage]
-      let isPartial = stage == stages - 1 && lambda > 0
-      let slope = Self.wholeStageSlope * Self.meanSquaredLength(of: codebook) + (isPartial ? lambda : 0)
-      let choose = { (share: UInt8) in
-        chooseStage(
-          codebook, residual: residual, height: height, width: width, prior: self.priors?[stage],
-          previousStage: grids.last, skipShare: share, lambda: slope, allowsSkips: isPartial)
-      }
-      let grid: [UInt16]
-      if isPartial {
-        // The coder starts the skip's probability from the grid's share of skips: guess one, then use the first
-        // choice's share for the choice that is kept.
-        let first = choose(Self.initialSkipShare)
-        grid = choose(
-          IndexCostModel.skipShare(for: first, width: width, codebookSize: codebook.codes, priorCounts: priors?[stage]))
-      } else {
-        grid = choose(0)  // no skips: coders 0–2 will code it, and the cost model's skip share does not matter
-      }
-      var codes = [Float](repeating: 0, count: residual.count)
-      codebook.addCodes(grid.map(Int32.init), into: &codes)
-      for i in residual.indices { residual[i] -= codes[i] }
+    for stage in 0..<count {
+      let grid = chooseStage(
+        stage, residual: residual, height: height, width: width, previousStage: grids.last,
+        slope: wholeStageSlope(stage), skipShare: nil)
+      codebooks[stage].addCodes(grid.map(Int32.init), into: &residual, sign: -1)
       grids.append(grid)
     }
-    let skip = SkipCoder.skipValue(codebookSize: codebooks[0].codes)
-    if grids.count > 1 && grids.last!.allSatisfy({ $0 == skip }) { grids.removeLast() }
     return grids
+  }
+
+  /// The grid of the stage after the whole stages `whole` (a prefix of `wholeStages`), refining only part of the grid
+  /// at the extra slope `lambda` > 0: K marks a skip.
+  func partialStage(after whole: [[UInt16]], _ latents: [Float], height: Int, width: Int, lambda: Float) -> [UInt16] {
+    let stage = whole.count
+    precondition(stage < codebooks.count && lambda > 0, "a partial stage needs a stage and a positive slope")
+    var residual = latents
+    for (s, grid) in whole.enumerated() { codebooks[s].addCodes(grid.map(Int32.init), into: &residual, sign: -1) }
+    let choose = { (share: UInt8) in
+      chooseStage(
+        stage, residual: residual, height: height, width: width, previousStage: whole.last,
+        slope: wholeStageSlope(stage) + lambda, skipShare: share)
+    }
+    // The coder starts the skip's probability from the grid's share of skips: guess one, then use the first
+    // choice's share for the choice that is kept.
+    let first = choose(Self.initialSkipShare)
+    return choose(
+      SkipCoder.skipShare(for: first, width: width, codebookSize: codebooks[stage].codes, priorCounts: priors?[stage]))
+  }
+
+  private func wholeStageSlope(_ stage: Int) -> Float {
+    Self.wholeStageSlope * Self.meanSquaredLength(of: codebooks[stage])
   }
 
   /// The mean squared length of a codebook's codes: the scale of the residuals its stage quantizes.
@@ -72,18 +73,22 @@ struct RateDistortionQuantizer {
   /// A skip share of 64 starts a skip at about a third of the symbol model (frequency 8,193 beside 2^14).
   static let initialSkipShare: UInt8 = 64
 
+  /// One stage's grid, position by position: the value with the least distortion + `slope` · bits; skips are
+  /// among the values when `skipShare` is given (coder 3), not otherwise (coder 2's pricing).
   private func chooseStage(
-    _ codebook: Codebook, residual: [Float], height: Int, width: Int, prior: [UInt32]?, previousStage: [UInt16]?,
-    skipShare: UInt8, lambda: Float, allowsSkips: Bool
+    _ stage: Int, residual: [Float], height: Int, width: Int, previousStage: [UInt16]?, slope lambda: Float,
+    skipShare: UInt8?
   ) -> [UInt16] {
+    let codebook = codebooks[stage]
     let (k, d) = (codebook.codes, codebook.dimension)
     var rate = IndexCostModel(
-      height: height, width: width, codebookSize: k, priorCounts: prior, previousStage: previousStage,
+      height: height, width: width, codebookSize: k, priorCounts: priors?[stage], previousStage: previousStage,
       skipShare: skipShare)
+    let allowsSkips = rate.alphabetSize > k
     let table = codebook.embeddings.value.scalars
     let codeNorms = (0..<k).map { code in (0..<d).reduce(Float(0)) { $0 + table[code * d + $1] * table[code * d + $1] }
     }
-    var bits = [Float](repeating: 0, count: k + 1)
+    var bits = [Float](repeating: 0, count: rate.alphabetSize)
     table.withUnsafeBufferPointer { table in
       residual.withUnsafeBufferPointer { r in
         bits.withUnsafeMutableBufferPointer { bits in

@@ -39,9 +39,11 @@ public final class Codebook {
     tape.gatherRows(embeddings, indices: indices)
   }
 
-  /// Adds the code at each of `indices` to the matching row of `sum [indices.count, D]`. The index K, one past the
-  /// last code, adds nothing: a position that a stage of a file skips (Docs/FORMAT.md §4.4).
-  public func addCodes(_ indices: [Int32], into sum: inout [Float]) {
+  /// Adds the code at each of `indices`, times `sign` (1 or −1: subtracts it), to the matching row of
+  /// `sum [indices.count, D]`. The index K, one past the last code, adds nothing: a position that a stage of a file
+  /// skips (Docs/FORMAT.md §4.4).
+  public func addCodes(_ indices: [Int32], into sum: inout [Float], sign: Float = 1) {
+    precondition(sign == 1 || sign == -1, "add or subtract")
     let (k, d) = (codes, dimension)
     precondition(sum.count == indices.count * d, "one row of the sum per index")
     precondition(indices.allSatisfy { (0...Int32(k)).contains($0) }, "indices must lie in 0...K")
@@ -49,7 +51,7 @@ public final class Codebook {
       sum.withUnsafeMutableBufferPointer { sum in
         for (row, index) in indices.enumerated() where Int(index) < k {
           let code = Int(index) * d
-          for j in 0..<d { sum[row * d + j] += table[code + j] }
+          for j in 0..<d { sum[row * d + j] += sign * table[code + j] }
         }
       }
     }

@@ -84,7 +84,7 @@ struct SkipCoderTests {
       height: height, width: width, codebookSize: k, blockSize: 4, noise: 0.1, using: &rng)
     let previous = base.nextStage(noise: 0.2, using: &rng).indices
     let grid = Self.withSkips(base, fraction: skipFraction, using: &rng).indices
-    let share = IndexCostModel.skipShare(for: grid, width: width, codebookSize: k, priorCounts: prior)
+    let share = SkipCoder.skipShare(for: grid, width: width, codebookSize: k, priorCounts: prior)
     var model = IndexCostModel(
       height: height, width: width, codebookSize: k, priorCounts: prior, previousStage: previous, skipShare: share)
     var bits = [Float](repeating: 0, count: k + 1)
@@ -102,6 +102,27 @@ struct SkipCoderTests {
     #expect(payload[0] == share)
     let coded = Double(8 * (payload.count - 1))
     #expect(abs(coded - total) <= 40, "priced \(total) bits, coded \(coded)")
+  }
+
+  /// Without a skip share the model prices as coder 2 codes: K values, adding up to coder 2's payload.
+  @Test func withoutSkipsThePricesAreCoder2s() {
+    var rng = SplitMix64(seed: 22)
+    let (height, width, k) = (16, 20, 64)
+    let grid = SyntheticGrid.blocky(
+      height: height, width: width, codebookSize: k, blockSize: 3, noise: 0.2, using: &rng
+    ).indices
+    var model = IndexCostModel(
+      height: height, width: width, codebookSize: k, priorCounts: nil, previousStage: nil, skipShare: nil)
+    #expect(model.alphabetSize == k)
+    var bits = [Float](repeating: 0, count: k)
+    var total = 0.0
+    for value in grid {
+      bits.withUnsafeMutableBufferPointer { model.costs(into: $0) }
+      total += Double(bits[Int(value)])
+      model.choose(value)
+    }
+    let coded = IndexGridCoder.encode(grid, height: height, width: width, codebookSize: k, using: .adaptiveRange)
+    #expect(abs(Double(8 * coded.count) - total) <= 40, "priced \(total) bits, coded \(8 * coded.count)")
   }
 
   /// A run of skips gets cheap as the flags learn it, and a fresh code stays near log2 K.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One setting the report measures: a model (by its name in the report) coding at a quality, or with the nearest
 /// codes of a number of residual stages.
 public struct OperatingPoint: Hashable, Sendable {

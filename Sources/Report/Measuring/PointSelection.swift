@@ -1,5 +1,3 @@
-import Foundation
-
 /// Which operating points to measure for each model: a sweep of its whole quality range (the default), a list of
 /// qualities, every prefix of its stages, or a list of stage counts.
 public enum PointSelection: Equatable, Sendable {
