@@ -70,6 +70,11 @@ public struct ModelConfiguration: Equatable, Sendable {
     "bench-f4": ModelConfiguration(
       downsampling: 4, width: 128, residualBlocks: 2, residualHidden: 32,
       latentDimension: 64, codebookSize: 512, stages: 1),
+    /// High-rate coding: f4 with three stages of K 64 (0.375 bpp per stage before entropy coding), for the rates
+    /// above what an f8 network reaches (`Docs/BENCHMARKS.md`).
+    "f4-rq3": ModelConfiguration(
+      downsampling: 4, width: 128, residualBlocks: 2, residualHidden: 64,
+      latentDimension: 32, codebookSize: 64, stages: 3),
     /// Low-rate coding: f8, four residual stages of K 256 (0.125 bpp per stage before entropy coding).
     "f8-rq4": ModelConfiguration(
       downsampling: 8, width: 128, residualBlocks: 2, residualHidden: 64,

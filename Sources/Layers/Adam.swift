@@ -30,16 +30,21 @@ public final class Adam {
     let correction1 = 1 - Float.pow(beta1, Float(step))
     let correction2 = 1 - Float.pow(beta2, Float(step))
     let (lr, b1, b2, eps, decay) = (learningRate, beta1, beta2, epsilon, weightDecay)
-    for (k, p) in parameters.enumerated() where p.grad.count == p.value.count {
+    for (k, p) in parameters.enumerated() where p.grad.count == p.value.count && !p.grad.isEmpty {
       p.value.scalars.withUnsafeMutableBufferPointer { w in
         p.grad.withUnsafeBufferPointer { g in
           firstMoments[k].withUnsafeMutableBufferPointer { m in
             secondMoments[k].withUnsafeMutableBufferPointer { v in
-              for i in 0..<w.count {
-                m[i] = b1 * m[i] + (1 - b1) * g[i]
-                v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
-                let update = (m[i] / correction1) / ((v[i] / correction2).squareRoot() + eps)
-                w[i] -= lr * (update + decay * w[i])
+              let (w, g, m, v, count) = (w.baseAddress!, g.baseAddress!, m.baseAddress!, v.baseAddress!, w.count)
+              // Elementwise, so large tensors are split between threads with the same results.
+              let chunks = count >= Self.elementsPerThread ? ComputeThreads.count : 1
+              concurrentPerform(chunks) { t in
+                for i in (count * t / chunks)..<(count * (t + 1) / chunks) {
+                  m[i] = b1 * m[i] + (1 - b1) * g[i]
+                  v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
+                  let update = (m[i] / correction1) / ((v[i] / correction2).squareRoot() + eps)
+                  w[i] -= lr * (update + decay * w[i])
+                }
               }
             }
           }
@@ -47,6 +52,9 @@ public final class Adam {
       }
     }
   }
+
+  /// Parameters smaller than this are updated by one thread: the dispatch would cost more than it saves.
+  static let elementsPerThread = 1 << 14
 
   public func zeroGradients() {
     for p in parameters { p.zeroGrad() }

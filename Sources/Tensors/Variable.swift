@@ -23,7 +23,7 @@ public final class Variable {
   /// Allocates a zero gradient on first use; backward kernels add into it.
   @inline(__always)
   public func ensureGrad() {
-    if grad.count != value.count { grad = [Float](repeating: 0, count: value.count) }
+    if grad.count != value.count { grad = zeroedFloats(value.count) }
   }
 
   /// Resets the gradient to zero, keeping its buffer.

@@ -66,3 +66,35 @@ import Testing
   adam.zeroGradients()
   #expect(w.grad == [0, 0])
 }
+
+/// A parameter large enough to be split between threads gets the same update as one thread gives it, and every
+/// element the update of a lone element with that gradient (the split cannot skip or repeat one).
+@Test func adamSplitsLargeParametersWithoutChangingTheResult() {
+  let count = Adam.elementsPerThread * 2 + 5
+  var rng = SplitMix64(seed: 40)
+  let start = Tensor.uniform(shape: [count], in: -1...1, using: &rng)
+  let gradient = Tensor.uniform(shape: [count], in: -1...1, using: &rng).scalars
+  func updated(threads: Int) -> [Float] {
+    let previous = ComputeThreads.count
+    ComputeThreads.set(threads)
+    defer { ComputeThreads.set(previous) }
+    let w = Variable(start)
+    let adam = Adam(parameters: [w], learningRate: 0.01, weightDecay: 0.01)
+    for _ in 0..<2 {
+      w.grad = gradient
+      adam.update()
+    }
+    return w.value.scalars
+  }
+  let one = updated(threads: 1)
+  #expect(one == updated(threads: 2))
+  for i in [0, count / 2, count - 1] {
+    let w = Variable(Tensor(shape: [1], scalars: [start.scalars[i]]))
+    let adam = Adam(parameters: [w], learningRate: 0.01, weightDecay: 0.01)
+    for _ in 0..<2 {
+      w.grad = [gradient[i]]
+      adam.update()
+    }
+    #expect(w.value.scalars[0] == one[i], "element \(i)")
+  }
+}

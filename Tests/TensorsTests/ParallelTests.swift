@@ -58,6 +58,21 @@ import Testing
       $0.convTranspose2d($1[0], weight: $1[1], bias: $1[2], padding: 1)
     },
     OpCase(name: "relu over 2^17", inputs: [randomAwayFromZero([1 << 17], seed: 16)]) { $0.relu($1[0]) },
+    OpCase(
+      name: "multiply over 2^15 (same shapes)",
+      inputs: [randomTensor([1 << 15], seed: 24), randomTensor([1 << 15], seed: 25)]
+    ) {
+      $0.multiply($1[0], $1[1])
+    },
+    // 4096 rows: the bias gradient's 16-column groups go to separate threads (35 = two groups and 3 columns).
+    OpCase(
+      name: "conv2d 1×1, bias gradient over 4096 rows",
+      inputs: [
+        randomTensor([1, 64, 64, 2], seed: 26), randomTensor([1, 1, 2, 35], seed: 27), randomTensor([35], seed: 28),
+      ]
+    ) {
+      $0.conv2d($1[0], weight: $1[1], bias: $1[2])
+    },
   ]
 
   /// Larger than the rest of the suite on purpose: `sgemm` splits a product across threads only above 2¹⁸

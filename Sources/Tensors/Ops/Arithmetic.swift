@@ -57,6 +57,7 @@ extension Tape {
   public func divide(_ a: Variable, _ b: Variable) -> Variable { binary(a, b, .divide) }
 
   private func binary(_ a: Variable, _ b: Variable, _ op: BinaryOp) -> Variable {
+    if a.shape == b.shape && a.value.count > 0 { return binarySameShape(a, b, op) }
     let shape = broadcastShape(a.shape, b.shape)
     let mapA = broadcastMap(from: a.shape, to: shape)
     let mapB = broadcastMap(from: b.shape, to: shape)
@@ -75,6 +76,43 @@ extension Tape {
       }
       self.accumulate(into: b) { db in
         for i in 0..<n { db[mapB?[i] ?? i] += dy[i] * op.dB(av[mapA?[i] ?? i], bv[mapB?[i] ?? i]) }
+      }
+    }
+    return out
+  }
+
+  /// `binary` without broadcasting (the quantizer's and the losses' operands): every element is independent, so
+  /// the loops run on all threads, with the same results.
+  private func binarySameShape(_ a: Variable, _ b: Variable, _ op: BinaryOp) -> Variable {
+    let n = a.value.count
+    var y = uninitializedFloats(n)
+    y.withUnsafeMutableBufferPointer { y in
+      a.value.scalars.withUnsafeBufferPointer { av in
+        b.value.scalars.withUnsafeBufferPointer { bv in
+          let (y, av, bv) = (y.baseAddress!, av.baseAddress!, bv.baseAddress!)
+          parallelFor(n, minimumPerChunk: elementwiseChunk) { start, end in
+            for i in start..<end { y[i] = op.apply(av[i], bv[i]) }
+          }
+        }
+      }
+    }
+    let out = output(Tensor(shape: a.shape, scalars: y), a, b)
+    onBackward(out) { [unowned self] in
+      for (v, partial) in [(a, op.dA), (b, op.dB)] {
+        self.accumulate(into: v) { dv in
+          a.value.scalars.withUnsafeBufferPointer { av in
+            b.value.scalars.withUnsafeBufferPointer { bv in
+              out.grad.withUnsafeBufferPointer { dy in
+                dv.withUnsafeMutableBufferPointer { dv in
+                  let (dv, dy, av, bv) = (dv.baseAddress!, dy.baseAddress!, av.baseAddress!, bv.baseAddress!)
+                  parallelFor(n, minimumPerChunk: elementwiseChunk) { start, end in
+                    for i in start..<end { dv[i] += dy[i] * partial(av[i], bv[i]) }
+                  }
+                }
+              }
+            }
+          }
+        }
       }
     }
     return out

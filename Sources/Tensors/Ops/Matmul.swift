@@ -5,7 +5,7 @@ extension Tape {
       a.shape.count == 2 && b.shape.count == 2 && a.shape[1] == b.shape[0],
       "matmul: shapes \(a.shape) and \(b.shape) do not multiply")
     let (m, k, n) = (a.shape[0], a.shape[1], b.shape[1])
-    var y = [Float](repeating: 0, count: m * n)
+    var y = uninitializedFloats(m * n)
     gemm(a.value.scalars, b.value.scalars, into: &y, m: m, n: n, k: k)
     let out = output(Tensor(shape: [m, n], scalars: y), a, b)
     onBackward(out) { [unowned self] in

@@ -5,7 +5,7 @@ extension Tape {
   @inline(__always)
   func unary(_ x: Variable, _ f: (Float) -> Float, derivative: @escaping (Float, Float) -> Float) -> Variable {
     let n = x.value.count
-    var y = [Float](repeating: 0, count: n)
+    var y = uninitializedFloats(n)
     x.value.scalars.withUnsafeBufferPointer { xv in
       y.withUnsafeMutableBufferPointer { yv in
         parallelFor(n, minimumPerChunk: 1 << 16) { start, end in
