@@ -4,12 +4,17 @@ extension Tape {
   public func gatherRows(_ table: Variable, indices: [Int32]) -> Variable {
     precondition(table.shape.count == 2, "gatherRows needs a table [K, D]")
     let (k, d) = (table.shape[0], table.shape[1])
-    var y = [Float](repeating: 0, count: indices.count * d)
-    table.value.scalars.withUnsafeBufferPointer { t in
-      y.withUnsafeMutableBufferPointer { y in
-        for (i, index) in indices.enumerated() {
-          precondition(index >= 0 && Int(index) < k, "gatherRows: index \(index) outside 0..<\(k)")
-          (y.baseAddress! + i * d).update(from: t.baseAddress! + Int(index) * d, count: d)
+    for index in indices { precondition(index >= 0 && Int(index) < k, "gatherRows: index \(index) outside 0..<\(k)") }
+    var y = uninitializedFloats(indices.count * d)
+    if !y.isEmpty {
+      table.value.scalars.withUnsafeBufferPointer { t in
+        indices.withUnsafeBufferPointer { indices in
+          y.withUnsafeMutableBufferPointer { y in
+            let (rows, t, indices, y) = (indices.count, t.baseAddress!, indices.baseAddress!, y.baseAddress!)
+            parallelFor(rows, minimumPerChunk: elementwiseChunk / max(1, d)) { start, end in
+              for i in start..<end { (y + i * d).update(from: t + Int(indices[i]) * d, count: d) }
+            }
+          }
         }
       }
     }
