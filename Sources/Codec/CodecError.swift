@@ -12,6 +12,8 @@ public enum CodecError: Error, Equatable, CustomStringConvertible {
   case invalidStages(requested: Int, available: Int)
   /// `encode` was asked for a quality outside 0...100.
   case invalidQuality(Double)
+  /// `encode` was asked for a number of refinement steps outside `ImageCodec.effortRange`.
+  case invalidEffort(Int)
 
   public var description: String {
     switch self {
@@ -22,6 +24,8 @@ public enum CodecError: Error, Equatable, CustomStringConvertible {
     case .invalidStages(let requested, let available):
       "this model has \(available) stage\(available == 1 ? "" : "s"); \(requested) cannot be used (1...\(available))"
     case .invalidQuality(let quality): "quality \(quality) is outside 0...100"
+    case .invalidEffort(let effort):
+      "effort \(effort) is outside \(ImageCodec.effortRange.lowerBound)...\(ImageCodec.effortRange.upperBound)"
     }
   }
 }

@@ -46,32 +46,62 @@ public final class ImageCodec: @unchecked Sendable {
   /// The quality scale of `encode(_:quality:)`.
   public static let qualityRange: ClosedRange<Double> = 0...100
 
+  /// The refinement steps `encode` accepts as `effort` (0: none, the encoder's own latents).
+  public static let effortRange: ClosedRange<Int> = 0...200
+
+  /// The largest image that `effort` above 0 refines (`LatentRefinement`).
+  public static let maximumRefinedPixelCount = LatentRefinement.maximumPixelCount
+
   /// Compresses `image` at `quality` (0...100; higher: more bits, a better picture) over the first `stages` residual
   /// stages (all when nil). Every latent position takes, stage by stage, the code (or, in a partial last stage, the
   /// skip) that costs least in distortion plus λ · bits (`RateDistortionQuantizer`); quality `100 · j / stages` codes
   /// j whole stages, and in between the next stage refines part of the grid, so the rate varies continuously.
+  /// `effort` > 0 first refines the latents for this image in that many steps, each a decode and its gradient
+  /// (`LatentRefinement`): slower, a better picture at nearly the same rate.
   public func encode(
-    _ image: RGBImage, quality: Double, stages: Int? = nil, channels: Int = 3
+    _ image: RGBImage, quality: Double, stages: Int? = nil, channels: Int = 3, effort: Int = 0
   ) throws(CodecError) -> [UInt8] {
     let stages = stages ?? model.stageCount
     guard (1...model.stageCount).contains(stages) else {
       throw .invalidStages(requested: stages, available: model.stageCount)
     }
     guard Self.qualityRange.contains(quality) else { throw .invalidQuality(quality) }
-    return try RateDistortionEncoding(
+    try Self.check(effort: effort, for: image)
+    var encoding = try RateDistortionEncoding(
       codec: self, image: image, channels: channels,
-      wholeStages: operatingPoint(quality: quality, stages: stages).stages
-    ).bytes(quality: quality, stages: stages)
+      wholeStages: operatingPoint(quality: quality, stages: stages).stages)
+    encoding.refine(steps: effort, stages: wholeStageCount(quality: quality, stages: stages))
+    return encoding.bytes(quality: quality, stages: stages)
   }
 
   /// The file of `image` at the highest quality whose size fits in `maximumBytes` (to 0.01 on the quality scale,
   /// found by bisection: size grows with quality), and that quality. When even quality 0 does not fit, its file:
-  /// the caller compares the size.
+  /// the caller compares the size. With `effort` > 0 the latents are refined for the whole stages of the quality
+  /// found, and the search runs again on them (refinement moves the size by a few percent).
   public func encode(
-    _ image: RGBImage, fittingIn maximumBytes: Int, channels: Int = 3
+    _ image: RGBImage, fittingIn maximumBytes: Int, channels: Int = 3, effort: Int = 0
   ) throws(CodecError) -> (bytes: [UInt8], quality: Double) {
-    let encoding = try RateDistortionEncoding(
+    try Self.check(effort: effort, for: image)
+    var encoding = try RateDistortionEncoding(
       codec: self, image: image, channels: channels, wholeStages: model.stageCount)
+    let found = highestQuality(of: encoding, fittingIn: maximumBytes)
+    guard effort > 0 else { return found }
+    encoding.refine(steps: effort, stages: wholeStageCount(quality: found.quality, stages: model.stageCount))
+    return highestQuality(of: encoding, fittingIn: maximumBytes)
+  }
+
+  private static func check(effort: Int, for image: RGBImage) throws(CodecError) {
+    guard effortRange.contains(effort) else { throw .invalidEffort(effort) }
+    guard effort == 0 || image.width * image.height <= maximumRefinedPixelCount else {
+      throw .unsupportedImage(
+        "refinement (effort above 0) takes images up to \(maximumRefinedPixelCount) pixels; this one has "
+          + "\(image.width * image.height): use effort 0")
+    }
+  }
+
+  private func highestQuality(
+    of encoding: RateDistortionEncoding, fittingIn maximumBytes: Int
+  ) -> (bytes: [UInt8], quality: Double) {
     let range = Self.qualityRange
     var low = (quality: range.lowerBound, bytes: encoding.bytes(quality: range.lowerBound, stages: model.stageCount))
     guard low.bytes.count <= maximumBytes else { return (low.bytes, low.quality) }
@@ -100,6 +130,12 @@ public final class ImageCodec: @unchecked Sendable {
     let u = n == 1 ? 0.4 + 0.6 * t : t - Double(n - 1)
     let m = RateDistortionQuantizer.meanSquaredLength(of: model.codebooks[n - 1])
     return (n, m * Float(1 / u - 1) / 16)
+  }
+
+  /// How many whole stages a file at `quality` holds, at least 1: what refinement optimises the latents for.
+  func wholeStageCount(quality: Double, stages: Int) -> Int {
+    let point = operatingPoint(quality: quality, stages: stages)
+    return point.lambda > 0 ? max(1, point.stages - 1) : point.stages
   }
 
   fileprivate func container(for image: RGBImage, channels: Int, indexGrids: [[UInt16]]) -> VQContainer {
@@ -221,12 +257,12 @@ private struct RateDistortionEncoding {
   let codec: ImageCodec
   let image: RGBImage
   let channels: Int
-  let latents: [Float]
+  private(set) var latents: [Float]
   let quantizer: RateDistortionQuantizer
   /// The latent grid's height and width.
   let height: Int, width: Int
   /// The first stages coded whole, as many as the qualities asked for can use.
-  let wholeGrids: [[UInt16]]
+  private(set) var wholeGrids: [[UInt16]]
 
   init(codec: ImageCodec, image: RGBImage, channels: Int, wholeStages: Int) throws(CodecError) {
     try ImageCodec.checkSize(of: image)
@@ -243,6 +279,16 @@ private struct RateDistortionEncoding {
     quantizer = RateDistortionQuantizer(
       codebooks: model.codebooks, priors: model.indexPrior.count >= model.stageCount ? model.indexPrior : nil)
     wholeGrids = quantizer.wholeStages(latents, height: height, width: width, count: wholeStages)
+  }
+
+  /// Refines the latents in `steps` steps for their first `stages` whole stages (`LatentRefinement`) and chooses
+  /// the whole stages again from them; nothing when `steps` is 0.
+  /// The caller has checked `steps` and the image's size (`ImageCodec.check(effort:for:)`).
+  mutating func refine(steps: Int, stages: Int) {
+    guard steps > 0 else { return }
+    let refinement = LatentRefinement(model: codec.model, quantizer: quantizer, height: height, width: width)
+    latents = refinement.refine(latents, toward: image, stages: stages, steps: steps)
+    wholeGrids = quantizer.wholeStages(latents, height: height, width: width, count: wholeGrids.count)
   }
 
   /// The file at `quality`; or, where the whole last stage codes smaller than its partial refinement (coder 3 can

@@ -6,9 +6,13 @@
 public final class Tape {
   public let isRecording: Bool
   private var backwardSteps: [() -> Void] = []
+  /// Variables this tape treats as constants although they take gradients elsewhere (a trained network's weights,
+  /// when only its input is optimised): no gradient is computed for them or written into them.
+  private let constants: Set<ObjectIdentifier>
 
-  public init(isRecording: Bool = true) {
+  public init(isRecording: Bool = true, constants: [Variable] = []) {
     self.isRecording = isRecording
+    self.constants = Set(constants.map(ObjectIdentifier.init))
   }
 
   /// A tape for inference: no closures, no saved activations.
@@ -17,13 +21,19 @@ public final class Tape {
   /// Whether an op with these inputs must record its backward step.
   @inline(__always)
   func needsGradient(_ inputs: Variable...) -> Bool {
-    isRecording && inputs.contains { $0.requiresGrad }
+    isRecording && inputs.contains(where: takesGradient)
+  }
+
+  /// Whether gradients flow into `x` on this tape.
+  @inline(__always)
+  func takesGradient(_ x: Variable) -> Bool {
+    x.requiresGrad && (constants.isEmpty || !constants.contains(ObjectIdentifier(x)))
   }
 
   /// Makes an op's output: it requires a gradient iff recording and some input does.
   @inline(__always)
   func output(_ value: Tensor, _ inputs: Variable...) -> Variable {
-    Variable(value, requiresGrad: isRecording && inputs.contains { $0.requiresGrad })
+    Variable(value, requiresGrad: isRecording && inputs.contains(where: takesGradient))
   }
 
   /// Records a backward step for `output`; skipped when the output needs no gradient.
@@ -38,7 +48,7 @@ public final class Tape {
   /// Runs `body` on `x`'s gradient buffer (allocated on first use) when `x` takes gradients.
   @inline(__always)
   func accumulate(into x: Variable, _ body: (inout [Float]) -> Void) {
-    guard x.requiresGrad else { return }
+    guard takesGradient(x) else { return }
     x.ensureGrad()
     body(&x.grad)
   }

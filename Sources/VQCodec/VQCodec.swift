@@ -40,15 +40,19 @@ public struct VQCodec: Sendable {
   }
 
   /// The `.vq` file of `image` at `quality`, 0...100 (higher: more bits, a better picture), over the first `stages`
-  /// stages (all when nil); the rate varies continuously with the quality.
-  public func encode(_ image: Image, quality: Double, stages: Int? = nil) throws -> [UInt8] {
-    try codec.encode(image, quality: quality, stages: stages)
+  /// stages (all when nil); the rate varies continuously with the quality. `effort` (0...200) refines the latents
+  /// for this image in that many steps, each about a decode and its gradient: slower, a better picture at nearly
+  /// the same size.
+  public func encode(_ image: Image, quality: Double, stages: Int? = nil, effort: Int = 0) throws -> [UInt8] {
+    try codec.encode(image, quality: quality, stages: stages, effort: effort)
   }
 
   /// The `.vq` file of `image` at the highest quality whose file is at most `maximumBytes` long (quality 0 when none
   /// fits: compare the result's size), and that quality.
-  public func encode(_ image: Image, maximumBytes: Int) throws -> (file: [UInt8], quality: Double) {
-    let fitted = try codec.encode(image, fittingIn: maximumBytes)
+  public func encode(
+    _ image: Image, maximumBytes: Int, effort: Int = 0
+  ) throws -> (file: [UInt8], quality: Double) {
+    let fitted = try codec.encode(image, fittingIn: maximumBytes, effort: effort)
     return (fitted.bytes, fitted.quality)
   }
 

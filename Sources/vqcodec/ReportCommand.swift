@@ -35,10 +35,14 @@ struct ReportCommand: ParsableCommand {
   var references = "jpeg,webp,avif,jxl"
   @Option(help: "Another curve for the HTML charts: CompressAI results JSON or rd_baseline.py output; repeatable.")
   var compare: [String] = []
+  @Option(help: "Refinement steps for every quality point, as encode --effort (0...200). Default: 0.") var effort = 0
   @Flag(help: "Overwrite output files that exist.") var force = false
   @OptionGroup var threadOptions: ThreadOptions
 
   func validate() throws {
+    if !ImageCodec.effortRange.contains(effort) {
+      throw ValidationError("--effort must lie in \(ImageCodec.effortRange)")
+    }
     _ = try pointSelection()
     _ = try referenceSelection()
   }
@@ -58,7 +62,8 @@ struct ReportCommand: ParsableCommand {
     let sources = try ImageSourceList(paths: paths).entries
     let referenceCodecs = try availableReferences()
     let evaluator = ReportEvaluator(
-      codecs: codecs, selection: selection, references: referenceCodecs, referenceThreads: threadOptions.threads)
+      codecs: codecs, selection: selection, references: referenceCodecs, referenceThreads: threadOptions.threads,
+      effort: effort)
     let progress = ReportProgress(total: sources.count)
     var measurements: [ImageMeasurement] = []
     var figures: [ImageFigure] = []
@@ -74,6 +79,7 @@ struct ReportCommand: ParsableCommand {
       name: "vqcodec " + codecs.map(\.name).joined(separator: ", "),
       description: "\(sources.count) images from \(paths.joined(separator: ", ")); models: "
         + codecs.map { "\($0.name) (\(hexFingerprint($0.codec)))" }.joined(separator: ", ")
+        + (effort > 0 ? "; latents refined in \(effort) steps (--effort)" : "")
         + "; means of per-image values; bpp counts the whole .vq file",
       operatingPoints: evaluator.operatingPoints, measurements: measurements, codebookUsage: evaluator.codebookUsage,
       referenceCodecs: referenceCodecs, referenceMeasurements: referenceMeasurements)

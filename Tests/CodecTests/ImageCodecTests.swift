@@ -153,7 +153,7 @@ func decodeOfEncodeIsTheModelsReconstruction(width: Int, height: Int) throws {
   #expect(throws: CodecError.self) { try ImageCodec(modelBytes: Array(tinyModelBytes.dropLast())) }
 }
 
-/// Encoding and decoding give the same bytes and pixels whatever the thread count (chunk boundaries depend only on
+/// Encoding (refined too) and decoding give the same bytes and pixels whatever the thread count (chunk boundaries depend only on
 /// sizes). Serialized, and the count is restored, because the setting is process-wide.
 @Suite(.serialized) struct ThreadCountTests {
   @Test func oneAndTwoThreadsGiveIdenticalBytesAndPixels() throws {
@@ -165,9 +165,11 @@ func decodeOfEncodeIsTheModelsReconstruction(width: Int, height: Int) throws {
       ComputeThreads.set(1)
       let bytes1 = try codec.encode(image)
       let pixels1 = try codec.decode(bytes1)
+      let refined1 = try codec.encode(image, quality: 75, effort: 3)
       ComputeThreads.set(2)
       let bytes2 = try codec.encode(image)
       let pixels2 = try codec.decode(bytes2)
+      #expect(try codec.encode(image, quality: 75, effort: 3) == refined1, "\(width)×\(height), refined")
       #expect(bytes1 == bytes2, "\(width)×\(height)")
       #expect(pixels1 == pixels2, "\(width)×\(height)")
       #expect(try codec.decode(bytes1) == pixels1)

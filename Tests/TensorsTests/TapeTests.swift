@@ -40,6 +40,20 @@ import Testing
     #expect(!y.requiresGrad)
   }
 
+  @Test(arguments: OpCase.all.filter { $0.inputs.count >= 2 })
+  func constantsOfATapeGetNoGradientAndChangeNothingElse(_ op: OpCase) {
+    // A trained network's weights, fixed while its input is optimised: the first input is a constant of the tape.
+    let normal = valueAndGradients(of: op.apply, at: op.inputs)
+    let inputs = op.inputs.map { Variable($0) }
+    let tape = Tape(constants: [inputs[0]])
+    let y = op.apply(tape, inputs)
+    let r = Variable(randomTensor(y.shape, seed: 99), requiresGrad: false)
+    tape.backward(from: tape.sum(tape.multiply(y, r)))
+    #expect(y.value == normal.output)
+    #expect(inputs[0].grad.isEmpty, "a constant received a gradient")
+    for k in 1..<inputs.count { #expect(inputs[k].gradTensor.scalars == normal.gradients[k], "input \(k)") }
+  }
+
   // MARK: determinism
 
   @Test(arguments: OpCase.all)

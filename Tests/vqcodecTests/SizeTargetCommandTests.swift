@@ -5,7 +5,7 @@ import Imaging
 import TestSupport
 import Testing
 
-/// `encode --quality`, `--size` and `--bpp`: the quality's file, the highest quality within the budget, a note when
+/// `encode --quality`, `--size`, `--bpp` and `--effort`: the quality's file, the highest quality within the budget, a note when
 /// even quality 0 is over it, and one way of choosing the quality at a time.
 struct SizeTargetCommandTests {
   let fixture: BadInputFixture
@@ -35,6 +35,18 @@ struct SizeTargetCommandTests {
     #expect(try written("bpp.vq") == fitted)
   }
 
+  @Test func effortWritesTheCodecsRefinedFile() throws {
+    defer { fixture.folder.remove() }
+    let codec = try ImageCodec(modelBytes: try DefaultModel.bytes())
+    let image = try ImageFile.decode(
+      data: Array(try Data(contentsOf: URL(fileURLWithPath: fixture.folder.file("image.png"))))
+    ).image
+    let r = try vqcodec(["encode", "image.png", "e.vq", "--quality", "60", "--effort", "2"], in: fixture.folder.path)
+    #expect(r.status == 0, "stderr: \(r.stderr)")
+    let written = Array(try Data(contentsOf: URL(fileURLWithPath: fixture.folder.file("e.vq"))))
+    #expect(written == (try codec.encode(image, quality: 60, effort: 2)))
+  }
+
   @Test func aBudgetBelowQualityZeroKeepsItWithANote() throws {
     defer { fixture.folder.remove() }
     let r = try vqcodec(["encode", "image.png", "small.vq", "--size", "10"], in: fixture.folder.path)
@@ -47,7 +59,7 @@ struct SizeTargetCommandTests {
   @Test(arguments: [
     ["--size", "100", "--stages", "1"], ["--size", "100", "--bpp", "0.1"], ["--size", "0"], ["--bpp", "-1"],
     ["--bpp", "nan"], ["--bpp", "0.1", "--quality", "50"], ["--quality", "101"], ["--quality", "-0.5"],
-    ["--quality", "nan"],
+    ["--quality", "nan"], ["--effort", "201"], ["--effort", "-1"], ["--effort", "2", "--stages", "2"],
   ])
   func conflictingOrBadTargetsAreUsageErrors(_ extra: [String]) throws {
     defer { fixture.folder.remove() }

@@ -14,16 +14,20 @@ public final class ReportEvaluator {
   public let references: [ReferenceCodec]
   /// Passed to reference encoders that take a thread count.
   public let referenceThreads: Int
+  /// Refinement steps for every quality point (`ImageCodec.encode(_:quality:stages:channels:effort:)`).
+  public let effort: Int
   private var usage: [[CodebookUsage]]
 
   /// Traps unless the names are unique and every codec has at least one point.
   public init(
-    codecs: [NamedCodec], selection: PointSelection, references: [ReferenceCodec] = [], referenceThreads: Int = 1
+    codecs: [NamedCodec], selection: PointSelection, references: [ReferenceCodec] = [], referenceThreads: Int = 1,
+    effort: Int = 0
   ) {
     precondition(Set(codecs.map(\.name)).count == codecs.count, "model names must be unique")
     self.codecs = codecs
     self.references = references
     self.referenceThreads = referenceThreads
+    self.effort = effort
     points = codecs.map { selection.points(modelName: $0.name, stageCount: $0.codec.stageCount) }
     precondition(points.allSatisfy { !$0.isEmpty }, "every model needs at least one operating point")
     usage = zip(codecs, points).map { named, points in
@@ -51,7 +55,7 @@ public final class ReportEvaluator {
         var bytes: [UInt8] = []
         let encodeTime = try clock.measure {
           if let quality = point.quality {
-            bytes = try named.codec.encode(source.image, quality: quality, stages: point.stages)
+            bytes = try named.codec.encode(source.image, quality: quality, stages: point.stages, effort: effort)
           } else {
             bytes = try named.codec.encode(source.image, stages: point.stages)
           }

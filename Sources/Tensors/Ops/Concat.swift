@@ -22,7 +22,7 @@ extension Tape {
       }
       offset += block
     }
-    let out = Variable(Tensor(shape: shape, scalars: y), requiresGrad: isRecording && xs.contains { $0.requiresGrad })
+    let out = Variable(Tensor(shape: shape, scalars: y), requiresGrad: isRecording && xs.contains(where: takesGradient))
     onBackward(out) { [unowned self] in
       var offset = 0
       for x in xs {

@@ -1,0 +1,140 @@
+"""Capacity probe (Docs/BENCHMARKS.md, issue "levers"): vqcodec's encoder and decoder trained with NO quantizer,
+MSE only, on the same data and crops as `vqcodec train`, then measured on full images. What it reaches bounds what
+any quantizer and entropy coder can get from this architecture at the same training budget.
+
+The network is vqcodec's (Docs/ARCHITECTURE.md, `NetworkPlan`): f/2-stride convolutions 4x4 s2 p1 with ReLU
+(3 -> width/2 -> width -> ... -> width), a 3x3 trunk, residual blocks x + conv1x1(relu(conv3x3(relu(x)))), ReLU,
+a 1x1 projection to D; the decoder mirrors it with 4x4 s2 p1 transposed convolutions. PyTorch, for speed of writing:
+the probe measures the architecture, not the engine.
+
+  usage: capacity_probe.py --train DIR --eval DIR --f 8 --minutes 20 [--width 128 --blocks 2 --hidden 64 --dim 32]
+"""
+import argparse, glob, json, math, os, random, sys, time
+
+import numpy as np
+import torch
+from PIL import Image
+from torch import nn
+
+
+class Block(nn.Module):
+    def __init__(self, width, hidden):
+        super().__init__()
+        self.conv3x3, self.conv1x1 = nn.Conv2d(width, hidden, 3, padding=1), nn.Conv2d(hidden, width, 1)
+
+    def forward(self, x):
+        return x + self.conv1x1(torch.relu(self.conv3x3(torch.relu(x))))
+
+
+def channels(f, width):
+    layers = f.bit_length() - 1
+    return [(3 if i == 0 else (width // 2 if i == 1 else width), width // 2 if i == 0 else width) for i in range(layers)]
+
+
+class AutoEncoder(nn.Module):
+    def __init__(self, f, width, blocks, hidden, dim):
+        super().__init__()
+        down = channels(f, width)
+        self.down = nn.ModuleList(nn.Conv2d(i, o, 4, 2, 1) for i, o in down)
+        self.enc_trunk = nn.Conv2d(down[-1][1], width, 3, padding=1)
+        self.enc_blocks = nn.ModuleList(Block(width, hidden) for _ in range(blocks))
+        self.projection = nn.Conv2d(width, dim, 1)
+        self.dec_trunk = nn.Conv2d(dim, width, 3, padding=1)
+        self.dec_blocks = nn.ModuleList(Block(width, hidden) for _ in range(blocks))
+        up = [(o, i) for i, o in reversed(down)]
+        up[0] = (width, up[0][1])
+        self.up = nn.ModuleList(nn.ConvTranspose2d(i, o, 4, 2, 1) for i, o in up)
+
+    def forward(self, x):
+        for conv in self.down:
+            x = torch.relu(conv(x))
+        x = self.enc_trunk(x)
+        for b in self.enc_blocks:
+            x = b(x)
+        z = self.projection(torch.relu(x))
+        h = self.dec_trunk(z)
+        for b in self.dec_blocks:
+            h = b(h)
+        h = torch.relu(h)
+        for i, up in enumerate(self.up):
+            h = up(h)
+            if i < len(self.up) - 1:
+                h = torch.relu(h)
+        return h
+
+
+def load(folder, crop=0):
+    images = []
+    for p in sorted(glob.glob(os.path.join(folder, "**", "*"), recursive=True)):
+        if p.lower().endswith((".png", ".jpg", ".jpeg")):
+            a = np.asarray(Image.open(p).convert("RGB"))
+            if a.shape[0] >= crop and a.shape[1] >= crop:
+                images.append(a)
+    return images
+
+
+def batch(images, n, crop, rng):
+    out = np.empty((n, crop, crop, 3), np.uint8)
+    for b in range(n):
+        a = images[rng.randrange(len(images))]
+        y, x = rng.randrange(a.shape[0] - crop + 1), rng.randrange(a.shape[1] - crop + 1)
+        c = a[y:y + crop, x:x + crop]
+        out[b] = c[:, ::-1] if rng.random() < 0.5 else c
+    return torch.from_numpy(out).permute(0, 3, 1, 2).float() / 255 - 0.5
+
+
+def evaluate(model, images, f):
+    psnrs = []
+    with torch.no_grad():
+        for a in images:
+            h, w = a.shape[0] // f * f, a.shape[1] // f * f
+            x = torch.from_numpy(a[:h, :w].copy()).permute(2, 0, 1)[None].float() / 255 - 0.5
+            y = torch.round((model(x).clamp(-0.5, 0.5) + 0.5) * 255)[0].permute(1, 2, 0).numpy()
+            psnrs.append(10 * math.log10(255 ** 2 / np.mean((y - a[:h, :w].astype(np.float32)) ** 2)))
+    return psnrs
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--train", required=True)
+    ap.add_argument("--eval", required=True)
+    ap.add_argument("--f", type=int, default=8)
+    ap.add_argument("--width", type=int, default=128)
+    ap.add_argument("--blocks", type=int, default=2)
+    ap.add_argument("--hidden", type=int, default=64)
+    ap.add_argument("--dim", type=int, default=32)
+    ap.add_argument("--minutes", type=float, default=20)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--crop", type=int, default=128)
+    ap.add_argument("--lr", type=float, default=4e-4)
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    rng = random.Random(0)
+    train = load(args.train, args.crop)
+    model = AutoEncoder(args.f, args.width, args.blocks, args.hidden, args.dim)
+    opt = torch.optim.Adam(model.parameters(), lr=args.lr)
+    start, step, budget = time.time(), 0, args.minutes * 60
+    while time.time() - start < budget:
+        progress = (time.time() - start) / budget  # warm-up over the first 2%, then cosine decay by wall time
+        for g in opt.param_groups:
+            g["lr"] = args.lr * min(1, progress / 0.02) * 0.5 * (1 + math.cos(math.pi * progress))
+        x = batch(train, args.batch, args.crop, rng)
+        loss = torch.mean((model(x) - x) ** 2)
+        opt.zero_grad()
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        step += 1
+        if step % 100 == 0:
+            print(f"step {step}  train psnr {10 * math.log10(1 / loss.item()):.2f} dB  {time.time() - start:.0f} s",
+                  file=sys.stderr)
+    psnrs = evaluate(model.eval(), load(args.eval), args.f)
+    print(json.dumps({"f": args.f, "width": args.width, "blocks": args.blocks, "hidden": args.hidden, "dim": args.dim,
+                      "minutes": args.minutes, "steps": step, "batch": args.batch, "crop": args.crop,
+                      "eval_psnr_mean": round(float(np.mean(psnrs)), 3), "eval_images": len(psnrs)}))
+
+
+if __name__ == "__main__":
+    main()
