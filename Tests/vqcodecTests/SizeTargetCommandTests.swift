@@ -12,12 +12,16 @@ struct SizeTargetCommandTests {
 
   init() throws { fixture = try BadInputFixture() }
 
+  /// The fixture's `image.png`, as `vqcodec encode` reads it.
+  func fixtureImage() throws -> RGBImage {
+    try ImageFile.decode(data: Array(try Data(contentsOf: URL(fileURLWithPath: fixture.folder.file("image.png")))))
+      .image
+  }
+
   @Test func qualitySizeAndBPPWriteTheCodecsFiles() throws {
     defer { fixture.folder.remove() }
     let codec = try ImageCodec(modelBytes: try DefaultModel.bytes())
-    let image = try ImageFile.decode(
-      data: Array(try Data(contentsOf: URL(fileURLWithPath: fixture.folder.file("image.png"))))
-    ).image
+    let image = try fixtureImage()
     let written = { (name: String) in Array(try Data(contentsOf: URL(fileURLWithPath: self.fixture.folder.file(name))))
     }
     let q = try vqcodec(["encode", "image.png", "q.vq", "--quality", "60"], in: fixture.folder.path)
@@ -38,9 +42,7 @@ struct SizeTargetCommandTests {
   @Test func effortWritesTheCodecsRefinedFile() throws {
     defer { fixture.folder.remove() }
     let codec = try ImageCodec(modelBytes: try DefaultModel.bytes())
-    let image = try ImageFile.decode(
-      data: Array(try Data(contentsOf: URL(fileURLWithPath: fixture.folder.file("image.png"))))
-    ).image
+    let image = try fixtureImage()
     let r = try vqcodec(["encode", "image.png", "e.vq", "--quality", "60", "--effort", "2"], in: fixture.folder.path)
     #expect(r.status == 0, "stderr: \(r.stderr)")
     let written = Array(try Data(contentsOf: URL(fileURLWithPath: fixture.folder.file("e.vq"))))
