@@ -35,13 +35,17 @@ struct ReportCommand: ParsableCommand {
   var references = "jpeg,webp,avif,jxl"
   @Option(help: "Another curve for the HTML charts: CompressAI results JSON or rd_baseline.py output; repeatable.")
   var compare: [String] = []
-  @Option(help: "Refinement steps for every quality point, as encode --effort (0...200). Default: 0.") var effort = 0
+  @Option(help: "Refinement steps for every quality point, as encode --effort (\(ImageCodec.effortRange)). Default: 0.")
+  var effort = 0
   @Flag(help: "Overwrite output files that exist.") var force = false
   @OptionGroup var threadOptions: ThreadOptions
 
   func validate() throws {
     if !ImageCodec.effortRange.contains(effort) {
       throw ValidationError("--effort must lie in \(ImageCodec.effortRange)")
+    }
+    if effort > 0 && stages != nil {
+      throw ValidationError("--effort refines quality points: --stages measures the nearest codes")
     }
     _ = try pointSelection()
     _ = try referenceSelection()

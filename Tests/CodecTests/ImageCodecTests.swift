@@ -153,8 +153,8 @@ func decodeOfEncodeIsTheModelsReconstruction(width: Int, height: Int) throws {
   #expect(throws: CodecError.self) { try ImageCodec(modelBytes: Array(tinyModelBytes.dropLast())) }
 }
 
-/// Encoding (refined too) and decoding give the same bytes and pixels whatever the thread count (chunk boundaries depend only on
-/// sizes). Serialized, and the count is restored, because the setting is process-wide.
+/// Encoding (refined too) and decoding give the same bytes and pixels whatever the thread count (chunk boundaries
+/// depend only on sizes). Serialized, and the count is restored, because the setting is process-wide.
 @Suite(.serialized) struct ThreadCountTests {
   @Test func oneAndTwoThreadsGiveIdenticalBytesAndPixels() throws {
     let before = ComputeThreads.count

@@ -56,7 +56,10 @@ struct ReportCommandTests {
     #expect(points.map { $0["quality"] as? Double } == [20, 80])
   }
 
-  @Test(arguments: [["--quality", "10", "--stages", "1"], ["--quality", "120"], ["--quality", "a,b"]])
+  @Test(arguments: [
+    ["--quality", "10", "--stages", "1"], ["--quality", "120"], ["--quality", "a,b"], ["--effort", "201"],
+    ["--effort", "2", "--stages", "1"],
+  ])
   func badPointChoicesAreUsageErrors(_ extra: [String]) throws {
     defer { fixture.folder.remove() }
     expectUsageError(try vqcodec(["report", "image.png"] + extra, in: fixture.folder.path))

@@ -5,8 +5,8 @@ import Imaging
 import TestSupport
 import Testing
 
-/// `encode --quality`, `--size`, `--bpp` and `--effort`: the quality's file, the highest quality within the budget, a note when
-/// even quality 0 is over it, and one way of choosing the quality at a time.
+/// `encode --quality`, `--size`, `--bpp` and `--effort`: the quality's file, the highest quality within the budget,
+/// a note when even quality 0 is over it, the refined file, and one way of choosing the quality at a time.
 struct SizeTargetCommandTests {
   let fixture: BadInputFixture
 
