@@ -28,10 +28,11 @@ struct EncodeCommand: ParsableCommand {
   var bpp: Double?
   @Option(
     help: ArgumentHelp(
-      "Refinement steps, \(ImageCodec.effortRange) (0, the default: none). Slower, a better picture at nearly the same rate.",
+      "Refinement steps, \(ImageCodec.effortRange) (0, the default: none). Slower, a better picture at nearly "
+        + "the same rate.",
       discussion: "Each step decodes the codes and moves the latents along the gradient of the error, so that their "
-        + "codes fit this image better; about 0.23 s a step for a 768×512 image on 2 cores of an Intel Xeon. 15 gives most of the "
-        + "gain (Docs/BENCHMARKS.md). Images up to 2 megapixels."))
+        + "codes fit this image better; about 0.23 s a step for a 768×512 image on 2 cores of an Intel Xeon. "
+        + "15 gives most of the gain (Docs/BENCHMARKS.md). Images up to 2 megapixels."))
   var effort = 0
   @Flag(help: "Overwrite the output if it exists.") var force = false
   @Flag(help: "Print nothing on success.") var quiet = false
