@@ -2,6 +2,9 @@ import Codec
 import DefaultModel
 import Training
 
+/// Prints the failure's one `error:` line.
+func tellFailure(_ error: Error) { writeToStandardError("error: \(failureText(error))\n") }
+
 /// The one line printed for a failure: the library's description, plus the flag that helps where there is one. The
 /// libraries describe what went wrong and never name flags; only the command line knows them.
 func failureText(_ error: Error) -> String {

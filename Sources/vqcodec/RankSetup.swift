@@ -24,3 +24,11 @@ struct RankSetup {
 
 /// A failure another rank reports: this rank exits with status 1 and prints nothing (one `error:` line per job).
 struct QuietFailure: Error {}
+
+/// A failure every rank of the job meets at the same point (a divergence, more ranks than shards, ranks that see
+/// different images). The ranks that tell it print their line, then every rank finalizes and exits with status 1:
+/// had a quiet rank exited first, `mpirun` could end the telling rank before its `error:` line got out.
+struct SharedFailure: Error {
+  /// What this rank tells; nil where another rank tells it.
+  let told: Error?
+}

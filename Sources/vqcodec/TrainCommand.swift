@@ -80,12 +80,13 @@ struct TrainCommand: ParsableCommand {
 
   func run() throws {
     let ranks = RankSetup.join()
-    do { try train(group: ranks.group) } catch {
-      // Every rank meets a divergence at the same step; rank 0 tells it. Any other failure is this rank's own, and
-      // its exit (without MPI_Finalize) makes mpirun end the other ranks.
-      if ranks.group.rank != 0, case TrainingError.divergedAfterSaving = error { throw QuietFailure() }
-      throw error
+    do { try train(group: ranks.group) } catch let failure as SharedFailure {
+      // Told before MPI_Finalize: once every rank is past it, a quiet rank's exit may make mpirun end this one.
+      if let told = failure.told { tellFailure(told) }
+      ranks.finish()
+      throw QuietFailure()
     }
+    // Any other failure is this rank's own, and its exit (without MPI_Finalize) makes mpirun end the other ranks.
     ranks.finish()
   }
 
@@ -115,10 +116,10 @@ struct TrainCommand: ParsableCommand {
         "--crop must be a multiple of the preset's downsampling factor \(options.configuration.downsampling)")
     }
     guard group.size <= options.shardPlan.count else {
-      if group.rank != 0 { throw QuietFailure() }
-      throw CommandFailure(
+      let message =
         "\(group.size) ranks but only \(options.shardPlan.count) shards per step: use at most that many ranks, "
-          + "or more --shards")
+        + "or more --shards"
+      throw SharedFailure(told: group.rank == 0 ? CommandFailure(message) : nil)
     }
 
     let progress = ProgressPrinter(silent: !writesFiles)
@@ -148,7 +149,11 @@ struct TrainCommand: ParsableCommand {
       trainer: trainer, modelPath: out, validationImages: validationImages, resumeFrom: resume)
     if resume != nil { progress.note("resumed at step \(trainer.step)") }
     let stop = InterruptFlag()
-    try session.run(shouldStop: { stop.isSet }, report: { progress.show($0) })
+    do { try session.run(shouldStop: { stop.isSet }, report: { progress.show($0) }) } catch {
+      // Every rank meets a divergence at the same step; rank 0 tells it.
+      guard case TrainingError.divergedAfterSaving = error else { throw error }
+      throw SharedFailure(told: writesFiles ? error : nil)
+    }
     progress.finish()
     if stop.isSet {
       progress.note("interrupted: checkpoint written to \(session.checkpointPath); continue with --resume")
@@ -164,11 +169,9 @@ struct TrainCommand: ParsableCommand {
     let first = Array(all.prefix(mine.count))
     guard (0..<group.size).allSatisfy({ Array(all[$0 * mine.count..<($0 + 1) * mine.count]) == first }) else {
       // Each rank that differs from rank 0 says so; the others stop without a word.
-      guard mine == first else {
-        throw CommandFailure(
-          "rank \(group.rank) sees other training images under \(folder) than rank 0 (every host needs the same copy)")
-      }
-      throw QuietFailure()
+      let message =
+        "rank \(group.rank) sees other training images under \(folder) than rank 0 (every host needs the same copy)"
+      throw SharedFailure(told: mine == first ? nil : CommandFailure(message))
     }
   }
 

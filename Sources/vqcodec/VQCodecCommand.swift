@@ -40,7 +40,7 @@ struct VQCodecCommand: ParsableCommand {
       {
         exit(withError: error)
       }
-      if !(error is QuietFailure) { writeToStandardError("error: \(failureText(error))\n") }
+      if !(error is QuietFailure) { tellFailure(error) }
       Foundation.exit(1)
     }
   }
