@@ -41,11 +41,13 @@ func parallelFor(_ count: Int, minimumPerChunk: Int = 1, _ body: (Int, Int) -> V
   concurrentPerform(threads) { t in body(count * t / threads, count * (t + 1) / threads) }
 }
 
-/// `body(0)` … `body(iterations − 1)` on all threads at once (`DispatchQueue.concurrentPerform`), returning when all
-/// are done. `body` need not be `Sendable`: the engine's callers capture raw pointers, and what makes the concurrent
-/// calls safe is that each iteration writes its own part of memory that outlives this call. The box carries that
-/// promise past the compiler, here only.
+/// `body(0)` … `body(iterations − 1)` on all threads at once (the engine's `WorkerPool`, or
+/// `DispatchQueue.concurrentPerform` while the pool runs another region), returning when all are done. `body` need
+/// not be `Sendable`: the engine's callers capture raw pointers, and what makes the concurrent calls safe is that each
+/// iteration writes its own part of memory that outlives this call. The box carries that promise past the compiler,
+/// here only.
 public func concurrentPerform(_ iterations: Int, _ body: (Int) -> Void) {
+  if WorkerPool.shared.run(iterations, threads: ComputeThreads.count, body) { return }
   withoutActuallyEscaping(body) { body in
     let shared = DisjointWork(run: body)
     DispatchQueue.concurrentPerform(iterations: iterations) { shared.run($0) }

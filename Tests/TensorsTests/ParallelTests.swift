@@ -6,7 +6,8 @@ import Testing
 /// it lives in this one serialized suite and restores the previous count. Other suites may run meanwhile and read
 /// the changed count; that is harmless because the engine gives bit-identical results for any count (which is what
 /// this suite checks). Shapes are just large enough that `parallelFor` really splits: im2col over N·OH ≥ 16 rows,
-/// col2im over N·H ≥ 8, bias rows ≥ 512, nearest codes ≥ 128 rows, unary ≥ 2¹⁷ elements.
+/// col2im over N·H ≥ 8, bias rows ≥ 512, nearest codes ≥ 128 rows, unary ≥ 2¹⁷ elements, a sum along an axis over
+/// 2 or more outer rows of 2¹⁴, the squared error's gradient over 2¹⁵.
 @Suite(.serialized) struct ParallelTests {
   /// The value and all input gradients of `op`, computed with `threads` threads.
   func run(_ op: OpCase, threads: Int) -> (output: Tensor, gradients: [[Float]]) {
@@ -63,6 +64,15 @@ import Testing
       inputs: [randomTensor([1 << 15], seed: 24), randomTensor([1 << 15], seed: 25)]
     ) {
       $0.multiply($1[0], $1[1])
+    },
+    OpCase(name: "sum along axis 1 of [8, 2^14]", inputs: [randomTensor([8, 1 << 14], seed: 36)]) {
+      $0.sum($1[0], axis: 1)
+    },
+    OpCase(
+      name: "meanSquaredError over 2^15",
+      inputs: [randomTensor([1 << 15], seed: 37), randomTensor([1 << 15], seed: 38)]
+    ) {
+      $0.meanSquaredError($1[0], $1[1])
     },
     // 4096 rows: the bias gradient's 16-column groups go to separate threads (35 = two groups and 3 columns).
     OpCase(

@@ -16,28 +16,40 @@ extension Tape {
     scaled(sum(x), by: 1 / Float(max(1, x.value.count)))
   }
 
-  /// Sums along `axis`, keeping it with size 1 so the result broadcasts back against `x`.
+  /// Sums along `axis`, keeping it with size 1 so the result broadcasts back against `x`. Threads split the outer
+  /// dimension; each output sums its terms in order, so the bits do not depend on the thread count.
   public func sum(_ x: Variable, axis: Int) -> Variable {
     let (outer, size, inner) = x.shape.split(at: axis)
     var shape = x.shape
     shape[axis] = 1
     var y = [Float](repeating: 0, count: outer * inner)
     x.value.scalars.withUnsafeBufferPointer { xv in
-      for o in 0..<outer {
-        for s in 0..<size {
-          let base = (o * size + s) * inner
-          for i in 0..<inner { y[o * inner + i] += xv[base + i] }
+      y.withUnsafeMutableBufferPointer { y in
+        let (x, y) = (xv.baseAddress!, y.baseAddress!)
+        parallelFor(outer, minimumPerChunk: max(1, elementwiseChunk / max(1, size * inner))) { start, end in
+          for o in start..<end {
+            for s in 0..<size {
+              let (src, dst) = (x + (o * size + s) * inner, y + o * inner)
+              for i in 0..<inner { dst[i] += src[i] }
+            }
+          }
         }
       }
     }
     let out = output(Tensor(shape: shape, scalars: y), x)
     onBackward(out) { [unowned self] in
-      let dy = out.grad
       self.accumulate(into: x) { dx in
-        for o in 0..<outer {
-          for s in 0..<size {
-            let base = (o * size + s) * inner
-            for i in 0..<inner { dx[base + i] += dy[o * inner + i] }
+        out.grad.withUnsafeBufferPointer { dy in
+          dx.withUnsafeMutableBufferPointer { dx in
+            let (dy, dx) = (dy.baseAddress!, dx.baseAddress!)
+            parallelFor(outer, minimumPerChunk: max(1, elementwiseChunk / max(1, size * inner))) { start, end in
+              for o in start..<end {
+                for s in 0..<size {
+                  let (src, dst) = (dy + o * inner, dx + (o * size + s) * inner)
+                  for i in 0..<inner { dst[i] += src[i] }
+                }
+              }
+            }
           }
         }
       }
@@ -70,7 +82,13 @@ extension Tape {
         self.accumulate(into: v) { dv in
           a.value.scalars.withUnsafeBufferPointer { av in
             b.value.scalars.withUnsafeBufferPointer { bv in
-              dv.withUnsafeMutableBufferPointer { dv in for i in 0..<n { dv[i] += sign * scale * (av[i] - bv[i]) } }
+              dv.withUnsafeMutableBufferPointer { dv in
+                let (av, bv, dv) = (av.baseAddress!, bv.baseAddress!, dv.baseAddress!)
+                parallelFor(n, minimumPerChunk: elementwiseChunk) { start, end in
+                  let (av, bv, dv) = (av + start, bv + start, dv + start)
+                  for i in 0..<(end - start) { dv[i] += sign * scale * (av[i] - bv[i]) }
+                }
+              }
             }
           }
         }
