@@ -106,28 +106,38 @@ static void pack_b(operand b, ptrdiff_t p0, ptrdiff_t kc, ptrdiff_t j0, ptrdiff_
   }
 }
 
+// Where a depth block's sums start: zero, C itself, or the bias row (the first block only; later ones add onto C).
+typedef enum { START_ZERO, START_C, START_BIAS } sum_start;
+
 // One mr x nr tile of C from either a packed A panel (a_stride 0) or A in place (a_stride = lda).
 typedef struct {
   const float *a;
   ptrdiff_t a_stride;
   const float *bp;
   ptrdiff_t kc;
-  int load_c;
+  sum_start start;
+  const float *bias;  // the tile's first column of the bias row, with START_BIAS
 } tile_inputs;
 
 static void run_tile(cgemm_microkernel kernel, tile_inputs in, float *c, ptrdiff_t ldc, ptrdiff_t rows,
                      ptrdiff_t cols) {
-  // Kernels mask partial columns themselves; partial rows (only in the last row block) go through a scratch tile.
+  // Kernels mask partial columns themselves; partial rows (only in the last row block) go through a scratch tile,
+  // which also holds their starting values (the kernel reads and writes all mr rows).
   float scratch[CGEMM_MAX_MR * CGEMM_MAX_NR];
   int partial = rows < kernel.mr;
   float *tile = partial ? scratch : c;
   ptrdiff_t ld = partial ? kernel.nr : ldc;
-  if (partial && in.load_c)
-    for (ptrdiff_t i = 0; i < rows; i++) memcpy(scratch + i * kernel.nr, c + i * ldc, (size_t)cols * sizeof(float));
+  const float *c0 = in.start == START_C ? c : in.start == START_BIAS ? in.bias : NULL;
+  ptrdiff_t ld0 = in.start == START_C ? ldc : 0;
+  if (partial && c0) {
+    for (ptrdiff_t i = 0; i < rows; i++) memcpy(scratch + i * kernel.nr, c0 + i * ld0, (size_t)cols * sizeof(float));
+    c0 = scratch;
+    ld0 = kernel.nr;
+  }
   if (in.a_stride) {
-    kernel.run_strided(in.kc, in.a, in.a_stride, in.bp, tile, ld, in.load_c, (int)cols);
+    kernel.run_strided(in.kc, in.a, in.a_stride, in.bp, tile, ld, c0, ld0, (int)cols);
   } else {
-    kernel.run(in.kc, in.a, in.bp, tile, ld, in.load_c, (int)cols);
+    kernel.run(in.kc, in.a, in.bp, tile, ld, c0, ld0, (int)cols);
   }
   if (partial)
     for (ptrdiff_t i = 0; i < rows; i++) memcpy(c + i * ldc, scratch + i * kernel.nr, (size_t)cols * sizeof(float));
@@ -155,13 +165,13 @@ static int reads_a_in_place(operand a) { return !a.trans && a.ld % 512 != 0; }
 
 // Rows [ic, ic+mc) x columns [jc, jc+nc) of C over the depth block [pc, pc+kc), with B's block already packed.
 static void run_row_block(cgemm_microkernel kernel, operand a, const float *packed_b, float *packed_a, ptrdiff_t ic,
-                          ptrdiff_t mc, ptrdiff_t jc, ptrdiff_t nc, ptrdiff_t pc, ptrdiff_t kc, int load_c, float *c,
-                          ptrdiff_t ldc) {
+                          ptrdiff_t mc, ptrdiff_t jc, ptrdiff_t nc, ptrdiff_t pc, ptrdiff_t kc, sum_start start,
+                          const float *bias, float *c, ptrdiff_t ldc) {
   int in_place = reads_a_in_place(a);
   if (!in_place) pack_a(a, ic, mc, pc, kc, kernel.mr, packed_a);
   for (ptrdiff_t ir = 0; ir < mc; ir += kernel.mr) {
     ptrdiff_t rows = mc - ir < kernel.mr ? mc - ir : kernel.mr;
-    tile_inputs in = {packed_a + ir * kc, 0, NULL, kc, load_c};
+    tile_inputs in = {packed_a + ir * kc, 0, NULL, kc, start, NULL};
     if (in_place && rows == kernel.mr) {
       in.a = a.data + (ic + ir) * a.ld + pc;
       in.a_stride = a.ld;
@@ -171,6 +181,7 @@ static void run_row_block(cgemm_microkernel kernel, operand a, const float *pack
     }
     for (ptrdiff_t jr = 0; jr < nc; jr += kernel.nr) {
       in.bp = packed_b + jr * kc;
+      in.bias = start == START_BIAS ? bias + jc + jr : NULL;
       ptrdiff_t cols = nc - jr < kernel.nr ? nc - jr : kernel.nr;
       run_tile(kernel, in, c + (ic + ir) * ldc + jc + jr, ldc, rows, cols);
     }
@@ -178,7 +189,7 @@ static void run_row_block(cgemm_microkernel kernel, operand a, const float *pack
 }
 
 static void run_blocked(cgemm_microkernel kernel, operand a, operand b, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,
-                        int accumulate, float *c, ptrdiff_t ldc) {
+                        sum_start first, const float *bias, float *c, ptrdiff_t ldc) {
   float *packed_a = packing_buffers(), *packed_b = packed_a + MC * KC;
   // Equal depth blocks (576 = 3 x 192, not 256 + 256 + 64): a short last block would pay a full pass over C.
   ptrdiff_t blocks = (k + KC - 1) / KC, depth = (k + blocks - 1) / blocks;
@@ -189,7 +200,7 @@ static void run_blocked(cgemm_microkernel kernel, operand a, operand b, ptrdiff_
       pack_b(b, pc, kc, jc, nc, kernel.nr, packed_b);
       for (ptrdiff_t ic = 0; ic < m; ic += MC) {
         ptrdiff_t mc = m - ic < MC ? m - ic : MC;
-        run_row_block(kernel, a, packed_b, packed_a, ic, mc, jc, nc, pc, kc, accumulate || pc > 0, c, ldc);
+        run_row_block(kernel, a, packed_b, packed_a, ic, mc, jc, nc, pc, kc, pc > 0 ? START_C : first, bias, c, ldc);
       }
     }
   }
@@ -249,20 +260,42 @@ static cgemm_microkernel microkernel_for(cgemm_kernel kernel) {
   }
 }
 
-void cgemm_sgemm_with(cgemm_kernel kernel, int trans_a, int trans_b, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,
-                      const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb, int accumulate, float *c,
-                      ptrdiff_t ldc) {
+static void sgemm_from(cgemm_kernel kernel, int trans_a, int trans_b, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,
+                       const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb, sum_start first,
+                       const float *bias, float *c, ptrdiff_t ldc) {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
-    if (!accumulate)
-      for (ptrdiff_t i = 0; i < m; i++) memset(c + i * ldc, 0, (size_t)n * sizeof(float));
+    for (ptrdiff_t i = 0; i < m && first != START_C; i++) {
+      if (first == START_BIAS) {
+        memcpy(c + i * ldc, bias, (size_t)n * sizeof(float));
+      } else {
+        memset(c + i * ldc, 0, (size_t)n * sizeof(float));
+      }
+    }
     return;
   }
   operand op_a = {trans_a, a, lda}, op_b = {trans_b, b, ldb};
-  run_blocked(microkernel_for(kernel), op_a, op_b, m, n, k, accumulate, c, ldc);
+  run_blocked(microkernel_for(kernel), op_a, op_b, m, n, k, first, bias, c, ldc);
+}
+
+void cgemm_sgemm_with(cgemm_kernel kernel, int trans_a, int trans_b, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,
+                      const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb, int accumulate, float *c,
+                      ptrdiff_t ldc) {
+  sgemm_from(kernel, trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate ? START_C : START_ZERO, NULL, c, ldc);
+}
+
+void cgemm_sgemm_bias_with(cgemm_kernel kernel, int trans_a, int trans_b, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,
+                           const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb, const float *bias, float *c,
+                           ptrdiff_t ldc) {
+  sgemm_from(kernel, trans_a, trans_b, m, n, k, a, lda, b, ldb, START_BIAS, bias, c, ldc);
 }
 
 void cgemm_sgemm(int trans_a, int trans_b, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda,
                  const float *b, ptrdiff_t ldb, int accumulate, float *c, ptrdiff_t ldc) {
   cgemm_sgemm_with(cgemm_default_kernel(), trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc);
+}
+
+void cgemm_sgemm_bias(int trans_a, int trans_b, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda,
+                      const float *b, ptrdiff_t ldb, const float *bias, float *c, ptrdiff_t ldc) {
+  cgemm_sgemm_bias_with(cgemm_default_kernel(), trans_a, trans_b, m, n, k, a, lda, b, ldb, bias, c, ldc);
 }

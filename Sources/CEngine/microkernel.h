@@ -2,17 +2,18 @@
 // The contract between the blocked driver (cgemm.c) and the per-ISA register kernels.
 #include <stddef.h>
 
-/// Computes one tile of mr rows and the first `cols` (1...nr) columns: C = (load_c ? C : 0) + Ap·Bp over kc steps,
-/// where Ap holds kc columns of mr floats (Ap[p*mr + i]) and Bp kc rows of nr floats (Bp[p*nr + j], zero-padded
-/// past `cols`); columns past `cols` are neither read nor written (masked). Each element of C is one fused
-/// multiply-add chain in ascending p, the order every kernel must keep.
+/// Computes one tile of mr rows and the first `cols` (1...nr) columns: C = C0 + Ap·Bp over kc steps, where Ap holds
+/// kc columns of mr floats (Ap[p*mr + i]) and Bp kc rows of nr floats (Bp[p*nr + j], zero-padded past `cols`).
+/// C0 is zero when c0 is NULL, else row i of it is c0 + i*ld0: C itself (ld0 = ldc) to accumulate, or one bias
+/// row for every row (ld0 = 0). Columns past `cols` are neither read nor written (masked). Each element of C is one
+/// fused multiply-add chain in ascending p starting from C0, the order every kernel must keep.
 typedef void (*cgemm_microkernel_fn)(ptrdiff_t kc, const float *ap, const float *bp, float *c, ptrdiff_t ldc,
-                                     int load_c, int cols);
+                                     const float *c0, ptrdiff_t ld0, int cols);
 
 /// The same tile with A read in place from a row-major matrix (A[i*lda + p]) instead of a packed panel: packing
 /// an activation matrix that is used once per column panel costs more than the strided broadcasts.
 typedef void (*cgemm_strided_microkernel_fn)(ptrdiff_t kc, const float *a, ptrdiff_t lda, const float *bp, float *c,
-                                             ptrdiff_t ldc, int load_c, int cols);
+                                             ptrdiff_t ldc, const float *c0, ptrdiff_t ld0, int cols);
 
 typedef struct {
   int mr, nr;

@@ -27,6 +27,16 @@ void cgemm_sgemm_with(cgemm_kernel kernel, int trans_a, int trans_b, ptrdiff_t m
                       const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb, int accumulate, float *c,
                       ptrdiff_t ldc);
 
+/// C[m,n] = bias + op(A)·op(B), the row vector bias[n] added to every row: the sums start from the bias, so this is
+/// bit for bit a GEMM accumulating onto C filled with bias rows, without writing and reading those rows first.
+void cgemm_sgemm_bias(int trans_a, int trans_b, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda,
+                      const float *b, ptrdiff_t ldb, const float *bias, float *c, ptrdiff_t ldc);
+
+/// The same with a chosen kernel, which must be supported; for tests and benches.
+void cgemm_sgemm_bias_with(cgemm_kernel kernel, int trans_a, int trans_b, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,
+                           const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb, const float *bias, float *c,
+                           ptrdiff_t ldc);
+
 /// Whether this CPU (and its operating system) runs the kernel.
 int cgemm_kernel_supported(cgemm_kernel kernel);
 

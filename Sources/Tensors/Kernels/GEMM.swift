@@ -1,8 +1,9 @@
 import CEngine
 import Dispatch
 
-/// Row-major single-precision GEMM: `C = op(A) · op(B)`, or `C += op(A) · op(B)` with `accumulate`; `op(A)` is
-/// `[m, k]`, `op(B)` is `[k, n]`, leading dimensions are row strides.
+/// Row-major single-precision GEMM: `C = op(A) · op(B)`, or `C += op(A) · op(B)` with `accumulate`, or
+/// `C = bias + op(A) · op(B)` with a `bias` row `[n]` (bit for bit `accumulate` onto bias rows, without writing them
+/// first); `op(A)` is `[m, k]`, `op(B)` is `[k, n]`, leading dimensions are row strides.
 ///
 /// The kernels are the engine's own (`Sources/CEngine`): every element of `C` is one fused multiply-add chain over
 /// `k` in ascending order, whichever kernel the CPU runs and however the product is split. So the engine splits the
@@ -12,11 +13,13 @@ import Dispatch
 func sgemm(
   transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
   a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-  accumulate: Bool, c: UnsafeMutablePointer<Float>, ldc: Int, threaded: Bool = true
+  accumulate: Bool, bias: UnsafePointer<Float>? = nil, c: UnsafeMutablePointer<Float>, ldc: Int,
+  threaded: Bool = true
 ) {
+  precondition(bias == nil || !accumulate, "sgemm: a bias starts the sums, accumulate continues them")
   if m == 0 || n == 0 { return }
   if !threaded {
-    cgemm(transposeA, transposeB, m, n, k, a, lda, b, ldb, accumulate, c, ldc)
+    cgemm(transposeA, transposeB, m, n, k, a, lda, b, ldb, accumulate, bias, c, ldc)
     return
   }
   let splitRows = m >= n
@@ -29,10 +32,12 @@ func sgemm(
     if end <= start { return }
     if splitRows {
       let aBlock = transposeA ? a + start : a + start * lda
-      cgemm(transposeA, transposeB, end - start, n, k, aBlock, lda, b, ldb, accumulate, c + start * ldc, ldc)
+      cgemm(transposeA, transposeB, end - start, n, k, aBlock, lda, b, ldb, accumulate, bias, c + start * ldc, ldc)
     } else {
       let bBlock = transposeB ? b + start * ldb : b + start
-      cgemm(transposeA, transposeB, m, end - start, k, a, lda, bBlock, ldb, accumulate, c + start, ldc)
+      cgemm(
+        transposeA, transposeB, m, end - start, k, a, lda, bBlock, ldb, accumulate, bias.map { $0 + start },
+        c + start, ldc)
     }
   }
   if blocks <= 1 {
@@ -45,9 +50,14 @@ func sgemm(
 @inline(__always)
 private func cgemm(
   _ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Float>, _ lda: Int,
-  _ b: UnsafePointer<Float>, _ ldb: Int, _ accumulate: Bool, _ c: UnsafeMutablePointer<Float>, _ ldc: Int
+  _ b: UnsafePointer<Float>, _ ldb: Int, _ accumulate: Bool, _ bias: UnsafePointer<Float>?,
+  _ c: UnsafeMutablePointer<Float>, _ ldc: Int
 ) {
-  cgemm_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, a, lda, b, ldb, accumulate ? 1 : 0, c, ldc)
+  if let bias {
+    cgemm_sgemm_bias(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, a, lda, b, ldb, bias, c, ldc)
+  } else {
+    cgemm_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, a, lda, b, ldb, accumulate ? 1 : 0, c, ldc)
+  }
 }
 
 /// `c[m, n] (+)= a[m, k] · b[k, n]` over whole arrays; `accumulate` adds into `c` instead of overwriting it.

@@ -50,12 +50,11 @@ struct ShiftedConvolution {
           for chunk in start..<end {
             let first = chunk * chunkRows
             let rows = min(chunkRows, wideRows - first)
-            if let bias { broadcastRows(bias, rows: rows, width: o, into: wide.baseAddress!) }
-            for ky in 0..<g.kernelHeight {
+            for ky in 0..<g.kernelHeight {  // the first kernel row's sums start from the bias
               sgemm(
                 m: rows, n: o, k: depth, a: input.baseAddress! + (first + ky * width) * g.c, lda: g.c,
-                b: weight + ky * depth * o, ldb: o, accumulate: bias != nil || ky > 0, c: wide.baseAddress!,
-                ldc: o, threaded: false)
+                b: weight + ky * depth * o, ldb: o, accumulate: ky > 0, bias: ky == 0 ? bias : nil,
+                c: wide.baseAddress!, ldc: o, threaded: false)
             }
             copyRealPixels(wide.baseAddress!, wideRows: first..<(first + rows), outChannels: o, into: y)
           }

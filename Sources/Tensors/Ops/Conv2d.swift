@@ -143,19 +143,18 @@ func columns(of x: [Float], _ g: ConvGeometry) -> [Float] {
   }
 }
 
-/// `y = bias + col · w`: bias rows first, then one GEMM accumulating onto them.
+/// `y = bias + col · w`: one GEMM whose sums start from the bias.
 func conv2dForward(
   col: [Float], weight: [Float], bias: [Float]?, _ g: ConvGeometry, outChannels o: Int, into y: inout [Float]
 ) {
   y.withUnsafeMutableBufferPointer { y in
-    if let bias {
-      bias.withUnsafeBufferPointer { broadcastRows($0.baseAddress!, rows: g.rows, width: o, into: y.baseAddress!) }
-    }
-    col.withUnsafeBufferPointer { col in
-      weight.withUnsafeBufferPointer { w in
-        sgemm(
-          m: g.rows, n: o, k: g.patchSize, a: col.baseAddress!, lda: g.patchSize, b: w.baseAddress!, ldb: o,
-          accumulate: bias != nil, c: y.baseAddress!, ldc: o)
+    (bias ?? []).withUnsafeBufferPointer { b in
+      col.withUnsafeBufferPointer { col in
+        weight.withUnsafeBufferPointer { w in
+          sgemm(
+            m: g.rows, n: o, k: g.patchSize, a: col.baseAddress!, lda: g.patchSize, b: w.baseAddress!, ldb: o,
+            accumulate: false, bias: bias == nil ? nil : b.baseAddress!, c: y.baseAddress!, ldc: o)
+        }
       }
     }
   }

@@ -71,6 +71,32 @@ import Testing
     }
   }
 
+  /// Sums that start from a bias row equal, bit for bit, accumulating onto C filled with that row.
+  @Test(arguments: cases)
+  func everyKernelStartsFromTheBiasAsFromBiasRows(_ s: Case) {
+    let a = Self.random(s.m * s.k, seed: 4)
+    let b = Self.random(s.k * s.n, seed: 5)
+    let bias = Self.random(s.n, seed: 6)
+    let rows = (0..<s.m).flatMap { _ in bias }
+    for transposeA in [false, true] {
+      for transposeB in [false, true] {
+        let expected = Self.reference(a, b, rows, s, transposeA: transposeA, transposeB: transposeB, accumulate: true)
+        for kernel in Self.kernels {
+          var c = [Float](repeating: .nan, count: s.m * s.n)
+          cgemm_sgemm_bias_with(
+            kernel, transposeA ? 1 : 0, transposeB ? 1 : 0, s.m, s.n, s.k, a, transposeA ? s.m : s.k, b,
+            transposeB ? s.k : s.n, bias, &c, s.n)
+          let mismatches = zip(c, expected).filter { $0.bitPattern != $1.bitPattern }.count
+          #expect(
+            mismatches == 0, "\(String(cString: cgemm_kernel_name(kernel))) \(s) tA \(transposeA) tB \(transposeB)")
+        }
+      }
+    }
+    var empty = [Float](repeating: .nan, count: 2 * s.n)
+    cgemm_sgemm_bias(0, 0, 2, s.n, 0, [], 0, [], s.n, bias, &empty, s.n)
+    #expect(empty == bias + bias)
+  }
+
   @Test func emptyDepthZeroesOrKeepsTheOutput() {
     var c: [Float] = [1, 2, 3, 4]
     cgemm_sgemm(0, 0, 2, 2, 0, [], 0, [], 2, 1, &c, 2)
