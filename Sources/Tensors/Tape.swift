@@ -53,6 +53,18 @@ public final class Tape {
     body(&x.grad)
   }
 
+  /// `accumulate` for a body that can also write the whole gradient. `fresh`: nothing has flowed into `x` yet, and
+  /// the buffer was allocated without its zero fill; the body must then write every element as adding onto zero
+  /// would have (a GEMM's chains starting from zero, elementwise sums onto a zero register): the same bits, without
+  /// a pass that writes zeros and another that reads them back.
+  @inline(__always)
+  func accumulateOrWrite(into x: Variable, _ body: (inout [Float], _ fresh: Bool) -> Void) {
+    guard takesGradient(x) else { return }
+    let fresh = x.grad.count != x.value.count
+    if fresh { x.grad = uninitializedFloats(x.value.count) }
+    body(&x.grad, fresh)
+  }
+
   public var recordedSteps: Int { backwardSteps.count }
 
   /// Seeds d(loss)/d(loss) = 1 and runs every recorded step once, newest first; then releases them.

@@ -79,10 +79,11 @@ extension ConvGeometry {
 /// parallel gather (`col2im`), which measured faster there.
 ///
 /// `relu` then applies `max(·, 0)` to each output row as soon as its sum is complete (a transposed convolution
-/// followed by a ReLU, without another pass over the output).
+/// followed by a ReLU, without another pass over the output). `zeroFirst`: `y` is uninitialized and the sums start
+/// from zero.
 func addCol2imOfProduct(
   _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, depth k: Int, _ g: ConvGeometry,
-  into y: UnsafeMutablePointer<Float>, relu: Bool = false
+  into y: UnsafeMutablePointer<Float>, relu: Bool = false, zeroFirst: Bool = false
 ) {
   let (ow, patch) = (g.outWidth, g.patchSize)
   if ow * patch < ColumnBands.minimumRowFloats {
@@ -91,10 +92,11 @@ func addCol2imOfProduct(
       sgemm(
         transposeB: true, m: g.rows, n: patch, k: k, a: a, lda: k, b: b, ldb: k, accumulate: false,
         c: col.baseAddress!, ldc: patch)
-      col2im(col.baseAddress!, g, addingInto: y, relu: relu)
+      col2im(col.baseAddress!, g, addingInto: y, relu: relu, zeroFirst: zeroFirst)
     }
     return
   }
+  if zeroFirst { y.update(repeating: 0, count: g.n * g.h * g.w * g.c) }
   let rows = g.n * g.outHeight  // small-grid rows of all images, stacked
   // Band b touches output rows up to its last row·s − p + KH − 1, band b+2 from its first row·s − p: apart when
   // bandRows·s ≥ KH − s, i.e. bandRows ≥ ⌈KH/s⌉ − 1 = ⌊(KH − 1)/s⌋. At least 16 bands keep both phases busy.
@@ -183,9 +185,11 @@ private func scatterAdd(
 }
 
 /// The adjoint of `im2col`: adds each column-matrix entry back onto the pixel it was copied from.
-/// Written as a gather per input row, so parallel chunks never write the same pixel.
+/// Written as a gather per input row, so parallel chunks never write the same pixel. `zeroFirst`: `x` is
+/// uninitialized, and each row is zeroed by its thread just before its sums (cheaper than a separate pass).
 func col2im(
-  _ col: UnsafePointer<Float>, _ g: ConvGeometry, addingInto x: UnsafeMutablePointer<Float>, relu: Bool = false
+  _ col: UnsafePointer<Float>, _ g: ConvGeometry, addingInto x: UnsafeMutablePointer<Float>, relu: Bool = false,
+  zeroFirst: Bool = false
 ) {
   let (oh, ow, c, kh, kw, s, p) = (g.outHeight, g.outWidth, g.c, g.kernelHeight, g.kernelWidth, g.stride, g.padding)
   let patch = g.patchSize
@@ -193,6 +197,7 @@ func col2im(
     for r in start..<end {
       let (b, iy) = r.quotientAndRemainder(dividingBy: g.h)
       let rowOut = x + (b * g.h + iy) * g.w * c
+      if zeroFirst { rowOut.update(repeating: 0, count: g.w * c) }
       for ky in 0..<kh {
         let t = iy + p - ky
         if t < 0 || t % s != 0 { continue }

@@ -34,13 +34,17 @@ extension Tape {
     let out = output(Tensor(shape: a.shape, scalars: y), a, b)
     onBackward(out) { [unowned self] in
       for v in [a, b] {
-        self.accumulate(into: v) { dv in
+        self.accumulateOrWrite(into: v) { dv, fresh in
           out.grad.withUnsafeBufferPointer { dy in
             dv.withUnsafeMutableBufferPointer { dv in
               let (dv, dy) = (dv.baseAddress!, dy.baseAddress!)
               parallelFor(n, minimumPerChunk: elementwiseChunk) { start, end in
                 let (dv, dy) = (dv + start, dy + start)
-                for i in 0..<(end - start) { dv[i] += dy[i] }
+                if fresh {
+                  for i in 0..<(end - start) { dv[i] = 0 + dy[i] }  // onto zero: a −0 gradient gives +0, as before
+                } else {
+                  for i in 0..<(end - start) { dv[i] += dy[i] }
+                }
               }
             }
           }

@@ -27,7 +27,9 @@ extension Tape {
       Profiler.measure(label + " backward", flop: 2 * flop) {
         let dY = out.grad
         let dCol = columns(of: dY, gt)
-        self.accumulate(into: x) { gemm(dCol, flipped, into: &$0, m: gt.rows, n: c, k: gt.patchSize, accumulate: true) }
+        self.accumulateOrWrite(into: x) {
+          gemm(dCol, flipped, into: &$0, m: gt.rows, n: c, k: gt.patchSize, accumulate: !$1)
+        }
         self.accumulate(into: weight) { dW in
           var dFlipped = uninitializedFloats(gt.patchSize * c)
           gemm(dCol, x.value.scalars, into: &dFlipped, m: gt.patchSize, n: c, k: gt.rows, transposeA: true)

@@ -45,8 +45,8 @@ extension Tape {
             }
           }
         }
-        self.accumulate(into: x) { dX in
-          conv2dBackwardData(dY: dY, weight: weight.value.scalars, g, outChannels: o, addingInto: &dX)
+        self.accumulateOrWrite(into: x) { dX, fresh in
+          conv2dBackwardData(dY: dY, weight: weight.value.scalars, g, outChannels: o, into: &dX, fresh: fresh)
         }
       }
     }
@@ -160,18 +160,19 @@ func conv2dForward(
   }
 }
 
-/// `dX += col2im(dY · wᵀ)`; for a pointwise convolution the GEMM adds straight into `dX`.
+/// `dX += col2im(dY · wᵀ)`, or onto zeros when `fresh` (`dX` then uninitialized); for a pointwise convolution the
+/// GEMM adds straight into `dX`.
 func conv2dBackwardData(
-  dY: [Float], weight: [Float], _ g: ConvGeometry, outChannels o: Int, addingInto dX: inout [Float]
+  dY: [Float], weight: [Float], _ g: ConvGeometry, outChannels o: Int, into dX: inout [Float], fresh: Bool
 ) {
   if g.isPointwise {
-    gemm(dY, weight, into: &dX, m: g.rows, n: g.c, k: o, transposeB: true, accumulate: true)
+    gemm(dY, weight, into: &dX, m: g.rows, n: g.c, k: o, transposeB: true, accumulate: !fresh)
     return
   }
   dY.withUnsafeBufferPointer { dy in
     weight.withUnsafeBufferPointer { w in
       dX.withUnsafeMutableBufferPointer {
-        addCol2imOfProduct(dy.baseAddress!, w.baseAddress!, depth: o, g, into: $0.baseAddress!)
+        addCol2imOfProduct(dy.baseAddress!, w.baseAddress!, depth: o, g, into: $0.baseAddress!, zeroFirst: fresh)
       }
     }
   }

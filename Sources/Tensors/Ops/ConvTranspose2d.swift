@@ -40,8 +40,8 @@ extension Tape {
       Profiler.measure(label + " backward", flop: 2 * flop) {
         let dY = out.grad
         let dCol = g.isPointwise ? dY : columns(of: dY, g)
-        self.accumulate(into: x) {
-          gemm(dCol, weight.value.scalars, into: &$0, m: g.rows, n: c, k: g.patchSize, accumulate: true)
+        self.accumulateOrWrite(into: x) {
+          gemm(dCol, weight.value.scalars, into: &$0, m: g.rows, n: c, k: g.patchSize, accumulate: !$1)
         }
         self.accumulate(into: weight) {
           gemm(dCol, x.value.scalars, into: &$0, m: g.patchSize, n: c, k: g.rows, transposeA: true, accumulate: true)

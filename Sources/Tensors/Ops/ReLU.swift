@@ -6,7 +6,7 @@ extension Tape {
     reluForward(x.value.scalars, into: &y)
     let out = output(Tensor(shape: x.shape, scalars: y), x)
     onBackward(out) { [unowned self] in
-      self.accumulate(into: x) { reluBackward(x.value.scalars, dOutput: out.grad, dInput: &$0) }
+      self.accumulateOrWrite(into: x) { reluBackward(x.value.scalars, dOutput: out.grad, dInput: &$0, fresh: $1) }
     }
     return out
   }
@@ -36,34 +36,37 @@ func clampBelowZero(_ x: UnsafeMutablePointer<Float>, count: Int) {
   for i in 0..<count { x[i] = rectified(x[i]) }
 }
 
-/// Adds into `dInput` (never assigns): a value read twice must collect both gradients.
-func reluBackward(_ x: [Float], dOutput: [Float], dInput: inout [Float]) {
+/// Adds into `dInput` (never assigns: a value read twice must collect both gradients), or onto zeros when `fresh`.
+func reluBackward(_ x: [Float], dOutput: [Float], dInput: inout [Float], fresh: Bool = false) {
   x.withUnsafeBufferPointer { x in
     dOutput.withUnsafeBufferPointer { dy in
       dInput.withUnsafeMutableBufferPointer { dx in
         let (count, x, dy, dx) = (x.count, x.baseAddress!, dy.baseAddress!, dx.baseAddress!)
         parallelFor(count, minimumPerChunk: elementwiseChunk) { start, end in
-          addWherePositive(dy + start, selectedBy: x + start, into: dx + start, count: end - start)
+          addWherePositive(dy + start, selectedBy: x + start, into: dx + start, count: end - start, fresh: fresh)
         }
       }
     }
   }
 }
 
-/// `dx[i] += x[i] > 0 ? dy[i] : 0`, eight lanes at a time (the scalar loop's condition kept it from vectorising).
+/// `dx[i] += x[i] > 0 ? dy[i] : 0`, eight lanes at a time (the scalar loop's condition kept it from vectorising);
+/// onto zeros instead of `dx` when `fresh`.
 private func addWherePositive(
-  _ dy: UnsafePointer<Float>, selectedBy x: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>, count: Int
+  _ dy: UnsafePointer<Float>, selectedBy x: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>, count: Int,
+  fresh: Bool
 ) {
   typealias Lanes = SIMD8<Float>
   var i = 0
   while i + Lanes.scalarCount <= count {
     let xv = UnsafeRawPointer(x + i).loadUnaligned(as: Lanes.self)
     let g = UnsafeRawPointer(dy + i).loadUnaligned(as: Lanes.self)
-    let d = UnsafeRawPointer(dx + i).loadUnaligned(as: Lanes.self)
+    let d = fresh ? Lanes() : UnsafeRawPointer(dx + i).loadUnaligned(as: Lanes.self)
     UnsafeMutableRawPointer(dx + i).storeBytes(of: d + g.replacing(with: 0, where: .!(xv .> 0)), as: Lanes.self)
     i += Lanes.scalarCount
   }
   while i < count {
+    if fresh { dx[i] = 0 }
     if x[i] > 0 { dx[i] += dy[i] }
     i += 1
   }
