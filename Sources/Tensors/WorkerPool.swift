@@ -94,8 +94,7 @@ final class WorkerPool: @unchecked Sendable {
         &thread, nil,
         { context in
           let helper = Unmanaged<HelperContext>.fromOpaque(context!).takeRetainedValue()
-          helper.pool.helperLoop(index: helper.index, seen: helper.seen)
-          return nil
+          helper.pool.helperLoop(index: helper.index, seen: helper.seen)  // never returns
         }, context)
       precondition(started == 0, "could not start a compute thread")
       pthread_detach(thread)
