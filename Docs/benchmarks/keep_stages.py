@@ -6,7 +6,8 @@ so the smaller model encodes and decodes exactly as the larger one does at N sta
   python3 Docs/benchmarks/keep_stages.py /tmp/big.safetensors 3 /tmp/small.safetensors
   vqcodec convert /tmp/small.safetensors small.vqm
 
-How Samples/default.vqm was made from a six-stage run (Docs/BENCHMARKS.md). Standard library only."""
+Used to measure a six-stage run's first stages as a model of their own (Docs/BENCHMARKS.md, "Levers").
+Standard library only."""
 import json, struct, sys
 
 source, kept, target = sys.argv[1], int(sys.argv[2]), sys.argv[3]
