@@ -39,21 +39,32 @@ struct ReportCommandTests {
     #expect(r.status == 0 && !r.stdout.contains("BD-rate") && !r.stderr.contains("note:"), "stderr: \(r.stderr)")
   }
 
-  /// By default the whole quality range (at least 7 points); `--quality` a list of them; each point in the JSON.
+  /// By default the whole quality range (at least 7 points, every whole-stage file among them, whatever the shipped
+  /// model's stage count); `--quality` a list of them; each point in the JSON.
   @Test func qualitiesAreThePointsMeasured() throws {
     defer { fixture.folder.remove() }
-    let sweep = try vqcodec(["report", "image.png", "--references", "none"], in: fixture.folder.path)
+    let sweep = try vqcodec(
+      ["report", "image.png", "--references", "none", "--json", "sweep.json"], in: fixture.folder.path)
     #expect(sweep.status == 0, "stderr: \(sweep.stderr)")
-    for label in ["default@q0 ", "default@q33.33 ", "default@q100 "] { #expect(sweep.stdout.contains(label)) }
+    for label in ["default@q0 ", "default@q100 "] { #expect(sweep.stdout.contains(label)) }
+    let swept = try operatingPoints(in: "sweep.json")
+    let qualities = swept.compactMap { $0["quality"] as? Double }
+    let stages = try #require(swept.first?["stages"] as? Int)
+    #expect(qualities.count == swept.count && qualities.count >= 7, "\(qualities)")
+    #expect(qualities.first == 0 && qualities.last == 100 && qualities == qualities.sorted())
+    for s in 1...stages { #expect(qualities.contains { abs($0 - 100 * Double(s) / Double(stages)) < 1e-9 }) }
     let r = try vqcodec(
       ["report", "image.png", "--quality", "20,80", "--references", "none", "--json", "q.json"],
       in: fixture.folder.path)
     #expect(r.status == 0, "stderr: \(r.stderr)")
+    #expect(try operatingPoints(in: "q.json").map { $0["quality"] as? Double } == [20, 80])
+  }
+
+  private func operatingPoints(in json: String) throws -> [[String: Any]] {
     let root = try #require(
-      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: fixture.folder.file("q.json"))))
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: fixture.folder.file(json))))
         as? [String: Any])
-    let points = try #require(root["operating_points"] as? [[String: Any]])
-    #expect(points.map { $0["quality"] as? Double } == [20, 80])
+    return try #require(root["operating_points"] as? [[String: Any]])
   }
 
   @Test(arguments: [
