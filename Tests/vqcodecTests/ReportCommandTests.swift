@@ -15,10 +15,7 @@ struct ReportCommandTests {
       ["report", "image.png", "--stages", "1,2", "--references", "jpeg", "--json", "r.json"], in: fixture.folder.path)
     #expect(r.status == 0, "stderr: \(r.stderr)")
     #expect(r.stdout.contains("BD-rate") && r.stdout.contains("JPEG"))
-    let root = try #require(
-      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: fixture.folder.file("r.json"))))
-        as? [String: Any])
-    let references = try #require(root["references"] as? [[String: Any]])
+    let references = try #require(try jsonRoot("r.json")["references"] as? [[String: Any]])
     #expect(references.map { $0["name"] as? String } == ["JPEG"])
   }
 
@@ -61,10 +58,13 @@ struct ReportCommandTests {
   }
 
   private func operatingPoints(in json: String) throws -> [[String: Any]] {
-    let root = try #require(
+    try #require(try jsonRoot(json)["operating_points"] as? [[String: Any]])
+  }
+
+  private func jsonRoot(_ json: String) throws -> [String: Any] {
+    try #require(
       try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: fixture.folder.file(json))))
         as? [String: Any])
-    return try #require(root["operating_points"] as? [[String: Any]])
   }
 
   @Test(arguments: [
