@@ -1,10 +1,19 @@
+import CEngine
 import Glibc
 import Synchronization
 
-/// The engine's helper threads: long-lived, and between parallel regions they wait by yielding the core for a
-/// while before they sleep. A training step runs about 220 parallel regions a few hundred microseconds apart;
-/// `DispatchQueue.concurrentPerform` put its worker to sleep between them and woke it with a futex, and the calling
-/// thread, done with its half, waited for the late one: 12% of a step's thread time idle (Docs/PERFORMANCE.md).
+/// The engine's helper threads: long-lived, and between parallel regions they spin for a while before they sleep.
+/// A training step runs about 220 parallel regions a few hundred microseconds apart; `DispatchQueue.concurrentPerform`
+/// put its worker to sleep between them and woke it with a futex, and the calling thread, done with its half, waited
+/// for the late one: 12% of a step's thread time idle (Docs/PERFORMANCE.md).
+///
+/// Two rules keep a region from waiting on a thread that is not running (Docs/PERFORMANCE.md, "Waiting without
+/// yielding"):
+/// - An idle helper spins with the CPU's pause hint and never yields: `sched_yield` hands the CPU to any other
+///   runnable process, even one at the lowest priority, for a whole time slice, and the next region then waited for
+///   that slice to end (with one such process beside it, decoding took 1.6 times as long).
+/// - A helper takes part in a region only if it joins before the caller has claimed the last iteration; the caller
+///   waits for the helpers that joined, never for one that was asleep or preempted, and runs the rest itself.
 /// Which thread runs which iteration never changes a result: iterations write disjoint memory, and the callers'
 /// chunk boundaries depend on the thread count only.
 ///
@@ -13,15 +22,19 @@ import Synchronization
 final class WorkerPool: @unchecked Sendable {
   static let shared = WorkerPool()
 
-  /// How long an idle helper keeps yielding before it sleeps: long enough to span the serial stretches of a step,
-  /// short enough that a finished command's helpers stop using the core at once.
-  private static let yieldingNanoseconds: UInt64 = 2_000_000
+  /// How long an idle helper spins before it sleeps: long enough to span the serial stretches of a training step
+  /// (a helper that sleeps through one misses its share of the next region, since the caller does not wait for it
+  /// to wake; 0.2 ms trained 3% slower), short enough that a finished command's helpers stop using the core at once.
+  private static let spinningNanoseconds: UInt64 = 2_000_000
 
   /// Held by the thread whose region is running.
   private let busy = Atomic<Bool>(false)
   /// `generation << 16 | helpers`: a new value starts a region for helpers `0..<helpers`.
   private let published = Atomic<Int>(0)
   private let nextIteration = Atomic<Int>(0)
+  /// `generation << 17 | closed << 16 | joined`: helpers join the current region by counting themselves in while it
+  /// is open; the caller closes it when no iteration is left to claim.
+  private let joining = Atomic<Int>(0)
   private let checkedIn = Atomic<Int>(0)
   private let sleepers = Atomic<Int>(0)
   /// Written by the owner before it publishes a region, read by helpers after they see it (acquire/release on
@@ -54,6 +67,7 @@ final class WorkerPool: @unchecked Sendable {
       nextIteration.store(0, ordering: .relaxed)
       checkedIn.store(0, ordering: .relaxed)
       let generation = (published.load(ordering: .relaxed) >> 16) + 1
+      joining.store(generation << 17, ordering: .relaxed)
       published.store(generation << 16 | helpers, ordering: .sequentiallyConsistent)
       if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
         pthread_mutex_lock(lock)
@@ -61,7 +75,10 @@ final class WorkerPool: @unchecked Sendable {
         pthread_mutex_unlock(lock)
       }
       runIterations(body, iterations)
-      while checkedIn.load(ordering: .acquiring) < helpers { sched_yield() }
+      let joined = joining.bitwiseOr(Self.closed, ordering: .acquiringAndReleasing).oldValue & 0xFFFF
+      // The joined helpers are running iterations: their wait is short unless one is preempted, and yielding would
+      // give this CPU away for a time slice.
+      while checkedIn.load(ordering: .acquiring) < joined { cengine_spin_pause() }
       self.body = nil
     }
     return true
@@ -101,24 +118,41 @@ final class WorkerPool: @unchecked Sendable {
     }
   }
 
+  private static let closed = 1 << 16
+
   private func helperLoop(index: Int, seen generation: Int) -> Never {
     var seen = generation
     while true {
       let word = waitForRegion(after: seen)
       seen = word >> 16
-      guard index < word & 0xFFFF else { continue }
+      guard index < word & 0xFFFF, join(generation: seen) else { continue }
       runPublishedIterations()
       checkedIn.add(1, ordering: .releasing)
     }
   }
 
-  /// The next published word: yields the core while waiting, then sleeps until `run` wakes it.
+  /// Counts this helper into region `generation` unless the caller has closed it (or moved on to a later one).
+  private func join(generation: Int) -> Bool {
+    var state = joining.load(ordering: .acquiring)
+    while state >> 17 == generation && state & Self.closed == 0 {
+      let (exchanged, found) = joining.compareExchange(
+        expected: state, desired: state + 1, ordering: .acquiringAndReleasing)
+      if exchanged { return true }
+      state = found
+    }
+    return false
+  }
+
+  /// The next published word: spins while waiting (reading the clock every 256 pauses), then sleeps until `run`
+  /// wakes it.
   private func waitForRegion(after generation: Int) -> Int {
     let start = monotonicNanoseconds()
-    while monotonicNanoseconds() - start < Self.yieldingNanoseconds {
+    var pauses = 0
+    while pauses & 255 != 0 || monotonicNanoseconds() - start < Self.spinningNanoseconds {
       let word = published.load(ordering: .acquiring)
       if word >> 16 != generation { return word }
-      sched_yield()
+      cengine_spin_pause()
+      pauses &+= 1
     }
     pthread_mutex_lock(lock)
     defer { pthread_mutex_unlock(lock) }

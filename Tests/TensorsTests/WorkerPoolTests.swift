@@ -1,4 +1,5 @@
 import Dispatch
+import Glibc
 import Synchronization
 import Testing
 
@@ -32,6 +33,24 @@ struct WorkerPoolTests {
       let result = counts(1 + region % 5, threads: 2)
       #expect(result == [Int](repeating: 1, count: 1 + region % 5))
       if result.contains(where: { $0 != 1 }) { break }
+    }
+  }
+
+  /// More helpers than cores: most regions close before some helpers join (the caller claims every iteration
+  /// first), and a helper that joins late must neither run an iteration twice nor touch a finished region's body.
+  @Test func regionsThatCloseBeforeTheirHelpersJoinRunWhole() {
+    for region in 0..<2000 {
+      let result = counts(1 + region % 9, threads: 5)
+      #expect(result == [Int](repeating: 1, count: 1 + region % 9))
+      if result.contains(where: { $0 != 1 }) { break }
+    }
+  }
+
+  /// Regions after the helpers have gone to sleep (they spin 2 ms, then wait on a condition variable).
+  @Test func regionsAfterTheHelpersSleptRunWhole() {
+    for _ in 0..<5 {
+      usleep(5_000)
+      #expect(counts(64, threads: 3) == [Int](repeating: 1, count: 64))
     }
   }
 
