@@ -8,6 +8,12 @@ a 1x1 projection to D; the decoder mirrors it with 4x4 s2 p1 transposed convolut
 the probe measures the architecture, not the engine.
 
   usage: capacity_probe.py --train DIR --eval DIR --f 8 --minutes 20 [--width 128 --blocks 2 --hidden 64 --dim 32]
+                           [--scale-blocks N] [--steps N]
+
+--scale-blocks N adds N residual blocks (hidden = half the channels) at every resolution between the image's and the
+latents', after each inner stride-2 layer of the encoder and each inner transposed one of the decoder: capacity where
+the pictures' detail is, which the shipped architecture lacks. --steps N trains a fixed number of steps (the schedule
+then follows steps, not wall time), so a run can be paused and compared step for step with another.
 """
 import argparse, glob, json, math, os, random, sys, time
 
@@ -32,10 +38,13 @@ def channels(f, width):
 
 
 class AutoEncoder(nn.Module):
-    def __init__(self, f, width, blocks, hidden, dim):
+    def __init__(self, f, width, blocks, hidden, dim, scale_blocks=0):
         super().__init__()
         down = channels(f, width)
         self.down = nn.ModuleList(nn.Conv2d(i, o, 4, 2, 1) for i, o in down)
+        self.down_blocks = nn.ModuleList(
+            nn.Sequential(*(Block(o, o // 2) for _ in range(scale_blocks if k < len(down) - 1 else 0)))
+            for k, (_, o) in enumerate(down))
         self.enc_trunk = nn.Conv2d(down[-1][1], width, 3, padding=1)
         self.enc_blocks = nn.ModuleList(Block(width, hidden) for _ in range(blocks))
         self.projection = nn.Conv2d(width, dim, 1)
@@ -44,10 +53,13 @@ class AutoEncoder(nn.Module):
         up = [(o, i) for i, o in reversed(down)]
         up[0] = (width, up[0][1])
         self.up = nn.ModuleList(nn.ConvTranspose2d(i, o, 4, 2, 1) for i, o in up)
+        self.up_blocks = nn.ModuleList(
+            nn.Sequential(*(Block(o, o // 2) for _ in range(scale_blocks if k < len(up) - 1 else 0)))
+            for k, (_, o) in enumerate(up))
 
     def forward(self, x):
-        for conv in self.down:
-            x = torch.relu(conv(x))
+        for conv, extra in zip(self.down, self.down_blocks):
+            x = torch.relu(extra(torch.relu(conv(x)))) if len(extra) else torch.relu(conv(x))
         x = self.enc_trunk(x)
         for b in self.enc_blocks:
             x = b(x)
@@ -56,10 +68,10 @@ class AutoEncoder(nn.Module):
         for b in self.dec_blocks:
             h = b(h)
         h = torch.relu(h)
-        for i, up in enumerate(self.up):
+        for i, (up, extra) in enumerate(zip(self.up, self.up_blocks)):
             h = up(h)
             if i < len(self.up) - 1:
-                h = torch.relu(h)
+                h = torch.relu(extra(torch.relu(h))) if len(extra) else torch.relu(h)
         return h
 
 
@@ -103,7 +115,9 @@ def main():
     ap.add_argument("--blocks", type=int, default=2)
     ap.add_argument("--hidden", type=int, default=64)
     ap.add_argument("--dim", type=int, default=32)
+    ap.add_argument("--scale-blocks", type=int, default=0)
     ap.add_argument("--minutes", type=float, default=20)
+    ap.add_argument("--steps", type=int, default=0)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--crop", type=int, default=128)
     ap.add_argument("--lr", type=float, default=4e-4)
@@ -113,11 +127,12 @@ def main():
     torch.manual_seed(0)
     rng = random.Random(0)
     train = load(args.train, args.crop)
-    model = AutoEncoder(args.f, args.width, args.blocks, args.hidden, args.dim)
+    model = AutoEncoder(args.f, args.width, args.blocks, args.hidden, args.dim, args.scale_blocks)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     start, step, budget = time.time(), 0, args.minutes * 60
-    while time.time() - start < budget:
-        progress = (time.time() - start) / budget  # warm-up over the first 2%, then cosine decay by wall time
+    while (step < args.steps) if args.steps else (time.time() - start < budget):
+        # warm-up over the first 2%, then cosine decay by wall time (or by steps with --steps)
+        progress = step / args.steps if args.steps else (time.time() - start) / budget
         for g in opt.param_groups:
             g["lr"] = args.lr * min(1, progress / 0.02) * 0.5 * (1 + math.cos(math.pi * progress))
         x = batch(train, args.batch, args.crop, rng)
@@ -132,7 +147,8 @@ def main():
                   file=sys.stderr)
     psnrs = evaluate(model.eval(), load(args.eval), args.f)
     print(json.dumps({"f": args.f, "width": args.width, "blocks": args.blocks, "hidden": args.hidden, "dim": args.dim,
-                      "minutes": args.minutes, "steps": step, "batch": args.batch, "crop": args.crop,
+                      "scale_blocks": args.scale_blocks, "parameters": sum(p.numel() for p in model.parameters()),
+                      "minutes": round((time.time() - start) / 60, 1), "steps": step, "batch": args.batch, "crop": args.crop,
                       "eval_psnr_mean": round(float(np.mean(psnrs)), 3), "eval_images": len(psnrs)}))
 
 
