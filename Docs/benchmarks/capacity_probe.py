@@ -8,12 +8,14 @@ a 1x1 projection to D; the decoder mirrors it with 4x4 s2 p1 transposed convolut
 the probe measures the architecture, not the engine.
 
   usage: capacity_probe.py --train DIR --eval DIR --f 8 --minutes 20 [--width 128 --blocks 2 --hidden 64 --dim 32]
-                           [--scale-blocks N] [--steps N]
+                           [--scale-blocks N] [--gdn] [--steps N]
 
 --scale-blocks N adds N residual blocks (hidden = half the channels) at every resolution between the image's and the
 latents', after each inner stride-2 layer of the encoder and each inner transposed one of the decoder: capacity where
 the pictures' detail is, which the shipped architecture lacks. --steps N trains a fixed number of steps (the schedule
-then follows steps, not wall time), so a run can be paused and compared step for step with another.
+then follows steps, not wall time), so a run can be paused and compared step for step with another. --gdn puts
+GDN (Balle et al. 2016) after each stride-2 convolution of the encoder and its inverse after each inner transposed
+one of the decoder, instead of ReLU.
 """
 import argparse, glob, json, math, os, random, sys, time
 
@@ -32,15 +34,33 @@ class Block(nn.Module):
         return x + self.conv1x1(torch.relu(self.conv3x3(torch.relu(x))))
 
 
+class GDN(nn.Module):
+    """Generalized divisive normalization (Balle et al. 2016): x / sqrt(beta + gamma x^2) over channels, or its
+    inverse x * sqrt(...) in the decoder. beta and gamma are kept positive as squares of the parameters."""
+
+    def __init__(self, channels, inverse):
+        super().__init__()
+        self.inverse = inverse
+        self.beta = nn.Parameter(torch.ones(channels))
+        self.gamma = nn.Parameter(math.sqrt(0.1) * torch.eye(channels))
+
+    def forward(self, x):
+        c = x.shape[1]
+        norm = torch.sqrt(nn.functional.conv2d(x * x, (self.gamma ** 2).view(c, c, 1, 1), self.beta ** 2 + 1e-6))
+        return x * norm if self.inverse else x / norm
+
+
 def channels(f, width):
     layers = f.bit_length() - 1
     return [(3 if i == 0 else (width // 2 if i == 1 else width), width // 2 if i == 0 else width) for i in range(layers)]
 
 
 class AutoEncoder(nn.Module):
-    def __init__(self, f, width, blocks, hidden, dim, scale_blocks=0):
+    def __init__(self, f, width, blocks, hidden, dim, scale_blocks=0, gdn=False):
         super().__init__()
         down = channels(f, width)
+        # --gdn: GDN after each stride-2 convolution, IGDN after each inner transposed one, instead of ReLU
+        self.down_act = nn.ModuleList(GDN(o, False) if gdn else nn.ReLU() for _, o in down)
         self.down = nn.ModuleList(nn.Conv2d(i, o, 4, 2, 1) for i, o in down)
         self.down_blocks = nn.ModuleList(
             nn.Sequential(*(Block(o, o // 2) for _ in range(scale_blocks if k < len(down) - 1 else 0)))
@@ -56,10 +76,11 @@ class AutoEncoder(nn.Module):
         self.up_blocks = nn.ModuleList(
             nn.Sequential(*(Block(o, o // 2) for _ in range(scale_blocks if k < len(up) - 1 else 0)))
             for k, (_, o) in enumerate(up))
+        self.up_act = nn.ModuleList(GDN(o, True) if gdn else nn.ReLU() for _, o in up[:-1])
 
     def forward(self, x):
-        for conv, extra in zip(self.down, self.down_blocks):
-            x = torch.relu(extra(torch.relu(conv(x)))) if len(extra) else torch.relu(conv(x))
+        for conv, extra, act in zip(self.down, self.down_blocks, self.down_act):
+            x = torch.relu(extra(act(conv(x)))) if len(extra) else act(conv(x))
         x = self.enc_trunk(x)
         for b in self.enc_blocks:
             x = b(x)
@@ -71,7 +92,7 @@ class AutoEncoder(nn.Module):
         for i, (up, extra) in enumerate(zip(self.up, self.up_blocks)):
             h = up(h)
             if i < len(self.up) - 1:
-                h = torch.relu(extra(torch.relu(h))) if len(extra) else torch.relu(h)
+                h = torch.relu(extra(self.up_act[i](h))) if len(extra) else self.up_act[i](h)
         return h
 
 
@@ -116,6 +137,7 @@ def main():
     ap.add_argument("--hidden", type=int, default=64)
     ap.add_argument("--dim", type=int, default=32)
     ap.add_argument("--scale-blocks", type=int, default=0)
+    ap.add_argument("--gdn", action="store_true")
     ap.add_argument("--minutes", type=float, default=20)
     ap.add_argument("--steps", type=int, default=0)
     ap.add_argument("--batch", type=int, default=16)
@@ -127,7 +149,7 @@ def main():
     torch.manual_seed(0)
     rng = random.Random(0)
     train = load(args.train, args.crop)
-    model = AutoEncoder(args.f, args.width, args.blocks, args.hidden, args.dim, args.scale_blocks)
+    model = AutoEncoder(args.f, args.width, args.blocks, args.hidden, args.dim, args.scale_blocks, args.gdn)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     start, step, budget = time.time(), 0, args.minutes * 60
     while (step < args.steps) if args.steps else (time.time() - start < budget):
@@ -147,7 +169,7 @@ def main():
                   file=sys.stderr)
     psnrs = evaluate(model.eval(), load(args.eval), args.f)
     print(json.dumps({"f": args.f, "width": args.width, "blocks": args.blocks, "hidden": args.hidden, "dim": args.dim,
-                      "scale_blocks": args.scale_blocks, "parameters": sum(p.numel() for p in model.parameters()),
+                      "scale_blocks": args.scale_blocks, "gdn": args.gdn, "parameters": sum(p.numel() for p in model.parameters()),
                       "minutes": round((time.time() - start) / 60, 1), "steps": step, "batch": args.batch, "crop": args.crop,
                       "eval_psnr_mean": round(float(np.mean(psnrs)), 3), "eval_images": len(psnrs)}))
 
