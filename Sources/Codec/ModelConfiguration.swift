@@ -12,15 +12,26 @@ public struct ModelConfiguration: Equatable, Sendable {
   public var codebookSize: Int
   /// Residual quantizer stages S (the codec's quality knob: decode any prefix 1...S).
   public var stages: Int
+  /// What follows each stride-2 convolution but the decoder's last.
+  public var activation: Activation
+
+  /// The nonlinearity after the stride-2 layers; its raw value is the byte a `.vqm` file stores (FORMAT.md §9).
+  public enum Activation: UInt8, Sendable, CaseIterable {
+    /// ReLU, as in VQ-VAE.
+    case relu = 0
+    /// GDN in the encoder and IGDN in the decoder (`GeneralizedDivisiveNormalization`).
+    case gdn = 1
+  }
 
   public init(
     downsampling: Int, width: Int, residualBlocks: Int, residualHidden: Int, latentDimension: Int,
-    codebookSize: Int, stages: Int
+    codebookSize: Int, stages: Int, activation: Activation = .relu
   ) {
     (self.downsampling, self.width, self.residualBlocks, self.residualHidden) = (
       downsampling, width, residualBlocks, residualHidden
     )
     (self.latentDimension, self.codebookSize, self.stages) = (latentDimension, codebookSize, stages)
+    self.activation = activation
   }
 
   /// Number of stride-2 stages: log2(f).
@@ -79,6 +90,11 @@ public struct ModelConfiguration: Equatable, Sendable {
     "f8-rq4": ModelConfiguration(
       downsampling: 8, width: 128, residualBlocks: 2, residualHidden: 64,
       latentDimension: 32, codebookSize: 256, stages: 4),
+    /// f8-rq4's network with GDN and IGDN instead of ReLU after the stride-2 layers, and six stages of K 64 (lever 9,
+    /// `Docs/BENCHMARKS.md`).
+    "f8-gdn": ModelConfiguration(
+      downsampling: 8, width: 128, residualBlocks: 2, residualHidden: 64,
+      latentDimension: 32, codebookSize: 64, stages: 6, activation: .gdn),
     /// Lower still: f16 with eight stages of K 256 (about 0.031 bpp per stage).
     "f16-rq8": ModelConfiguration(
       downsampling: 16, width: 128, residualBlocks: 2, residualHidden: 64,

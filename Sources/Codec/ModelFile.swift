@@ -16,7 +16,7 @@ public enum ModelFile {
     var out = magic
     out.appendLittleEndian(version)
     out.append(model.estimator.rawValue)
-    out.append(0)
+    out.append(c.activation.rawValue)
     for v in [c.downsampling, c.width, c.residualBlocks, c.residualHidden, c.latentDimension] {
       out.appendLittleEndian(UInt16(v))
     }
@@ -49,11 +49,14 @@ public enum ModelFile {
       throw .invalidModel("model format version \(version) is not supported (this build reads 1)")
     }
     guard let estimator = Estimator(rawValue: UInt8(try r.uint(1))) else { throw .invalidModel("unknown estimator id") }
-    _ = try r.uint(1)
+    // Reserved (0) before GDN, so every older file reads as ReLU.
+    guard let activation = ModelConfiguration.Activation(rawValue: UInt8(try r.uint(1))) else {
+      throw .invalidModel("unknown activation id")
+    }
     let fields = try (0..<5).map { _ throws(CodecError) in Int(try r.uint(2)) }
     let configuration = ModelConfiguration(
       downsampling: fields[0], width: fields[1], residualBlocks: fields[2], residualHidden: fields[3],
-      latentDimension: fields[4], codebookSize: Int(try r.uint(4)), stages: Int(try r.uint(2)))
+      latentDimension: fields[4], codebookSize: Int(try r.uint(4)), stages: Int(try r.uint(2)), activation: activation)
     try configuration.validate()
     let noteLength = Int(try r.uint(4))
     guard noteLength <= maxMetadataBytes else { throw .invalidModel("notes of \(noteLength) bytes exceed the limit") }

@@ -33,6 +33,19 @@ public struct PlannedResidualBlock: Equatable, Sendable {
   public let conv3x3: PlannedConvolution, conv1x1: PlannedConvolution
 }
 
+/// A GDN or IGDN (`GeneralizedDivisiveNormalization`) after a stride-2 layer, in place of its ReLU; its tensors are
+/// `name.beta` `[C]` and `name.gamma` `[1, 1, C, C]`.
+public struct PlannedNormalization: Equatable, Sendable {
+  public let name: String
+  public let channels: Int
+  public let inverse: Bool
+  /// The grid it runs on, as a divisor of the image's height and width.
+  public let scale: Int
+
+  /// Its 1×1 convolution over the squared channels.
+  public func multiplyAdds(height: Int, width: Int) -> Int { (height / scale) * (width / scale) * channels * channels }
+}
+
 /// The network of a configuration, layer by layer: the encoder's stride-2 convolutions, trunk, residual blocks and
 /// projection; the decoder's trunk, residual blocks and stride-2 transposed convolutions; the codebooks.
 public struct NetworkPlan: Sendable {
@@ -43,6 +56,10 @@ public struct NetworkPlan: Sendable {
   public let decoderTrunk: PlannedConvolution
   public let decoderBlocks: [PlannedResidualBlock]
   public let upsampling: [PlannedConvolution]
+  /// With `Activation.gdn`: a GDN after each of the encoder's stride-2 layers and an IGDN after each of the
+  /// decoder's but the last; empty with ReLU.
+  public let encoderNormalizations: [PlannedNormalization]
+  public let decoderNormalizations: [PlannedNormalization]
 
   public var encoder: [PlannedConvolution] {
     downsampling + [encoderTrunk] + encoderBlocks.flatMap { [$0.conv3x3, $0.conv1x1] } + [projection]
@@ -69,6 +86,13 @@ public struct NetworkPlan: Sendable {
         name: "decoder.up\(layer)", kind: .transposed, kernel: 4, stride: 2, padding: 1,
         input: channels.input, output: channels.output, inputScale: f >> layer)
     }
+    let gdn = c.activation == .gdn
+    encoderNormalizations = gdn ? downsampling.enumerated().map { layer, conv in
+      PlannedNormalization(name: "encoder.gdn\(layer)", channels: conv.output, inverse: false, scale: 2 << layer)
+    } : []
+    decoderNormalizations = gdn ? upsampling.dropLast().enumerated().map { layer, conv in
+      PlannedNormalization(name: "decoder.igdn\(layer)", channels: conv.output, inverse: true, scale: f >> (layer + 1))
+    } : []
   }
 
   private static func blocks(_ part: String, _ c: ModelConfiguration) -> [PlannedResidualBlock] {
@@ -108,7 +132,11 @@ extension ModelConfiguration {
         ("quantizer.projection.projection.weight", [1, 1, d, k]), ("quantizer.projection.projection.bias", [k]),
         ("quantizer.codebook", [k, d]),
       ]
-    return tensors(plan.encoder) + quantizer + tensors(plan.decoder)
+    func tensors(_ normalizations: [PlannedNormalization]) -> [(name: String, shape: [Int])] {
+      normalizations.flatMap { [($0.name + ".beta", [$0.channels]), ($0.name + ".gamma", [1, 1, $0.channels, $0.channels])] }
+    }
+    return tensors(plan.encoder) + tensors(plan.encoderNormalizations) + quantizer + tensors(plan.decoder)
+      + tensors(plan.decoderNormalizations)
   }
 
   /// Floats a model file of this architecture stores. Computed from the sizes alone, so `ModelFile.parse` can
@@ -121,7 +149,9 @@ extension ModelConfiguration {
   public func forwardWork(height: Int, width: Int, batch: Int = 1) -> ForwardWork {
     let latents = (height / downsampling) * (width / downsampling)
     let encoder = plan.encoder.reduce(0) { $0 + $1.multiplyAdds(height: height, width: width) }
+      + plan.encoderNormalizations.reduce(0) { $0 + $1.multiplyAdds(height: height, width: width) }
     let decoder = plan.decoder.reduce(0) { $0 + $1.multiplyAdds(height: height, width: width) }
+      + plan.decoderNormalizations.reduce(0) { $0 + $1.multiplyAdds(height: height, width: width) }
     let quantizer = latents * codebookSize * latentDimension * stages
     return ForwardWork(encoder: batch * encoder, quantizer: batch * quantizer, decoder: batch * decoder)
   }
@@ -162,5 +192,13 @@ extension ResidualBlock {
   public convenience init(_ p: PlannedResidualBlock, using rng: inout some RandomNumberGenerator) {
     self.init(channels: p.conv3x3.input, hidden: p.conv3x3.output, using: &rng)
     nameParameters(p.name)  // the block names its own convolutions conv3x3 and conv1x1, as the plan does
+  }
+}
+
+extension GeneralizedDivisiveNormalization {
+  /// The planned GDN or IGDN, its tensors named by the plan (no random draws: it starts at β = 1, γ = 0.1·I).
+  public convenience init(_ p: PlannedNormalization) {
+    self.init(channels: p.channels, inverse: p.inverse)
+    nameParameters(p.name)
   }
 }

@@ -23,6 +23,7 @@ public enum SafetensorsFile {
       ),
     ]
     for (key, value) in Self.configurationFields(c) { metadata.append((key, .string(String(value)))) }
+    if c.activation != .relu { metadata.append(("activation", .string("\(c.activation)"))) }
     metadata.append(("notes", .string(notes)))
     var header: [(String, JSONValue)] = [("__metadata__", .object(metadata))]
     var data: [UInt8] = []
@@ -105,9 +106,14 @@ public enum SafetensorsFile {
       guard let value = metadata[key].flatMap({ Int($0) }) else { throw .invalidModel("metadata has no \(key)") }
       return value
     }
+    // Files from before GDN have no "activation": ReLU.
+    let name = metadata["activation"] ?? "relu"
+    guard let activation = ModelConfiguration.Activation.allCases.first(where: { "\($0)" == name }) else {
+      throw .invalidModel("unknown activation \(name)")
+    }
     let c = ModelConfiguration(
       downsampling: v[0], width: v[1], residualBlocks: v[2], residualHidden: v[3], latentDimension: v[4],
-      codebookSize: v[5], stages: v[6])
+      codebookSize: v[5], stages: v[6], activation: activation)
     try c.validate()
     return c
   }

@@ -25,6 +25,7 @@ func encoderStructureAndShapes(name: String) {
     #expect(block.conv1x1.weight.shape == [1, 1, c.residualHidden, c.width])
   }
   #expect(encoder.projection.weight.shape == [1, 1, c.width, c.latentDimension])
+  #expect(encoder.normalizations.count == (c.activation == .gdn ? c.downsamplingLayers : 0))
   #expect(Set(encoder.parameters.map(\.name)).count == encoder.parameters.count)
   #expect(encoder.parameters.allSatisfy { $0.name.hasPrefix("encoder.") })
 

@@ -17,7 +17,7 @@ func presetsAreValid(name: String) throws {
         stages: 1))
 }
 
-/// Narrow versions of every preset's shape (f2…f16, 0…2 blocks, 1…8 stages): building the full presets' models costs
+/// Narrow versions of every preset's shape (f2…f16, 0…2 blocks, 1…8 stages, ReLU and GDN): building the full presets' models costs
 /// seconds in a debug build, and the count's logic only depends on the number of layers.
 let narrowConfigurations = [
   microConfiguration, ModelConfiguration.presets["tiny"]!,
@@ -25,6 +25,9 @@ let narrowConfigurations = [
     downsampling: 8, width: 12, residualBlocks: 2, residualHidden: 5, latentDimension: 3, codebookSize: 7, stages: 4),
   ModelConfiguration(
     downsampling: 16, width: 10, residualBlocks: 2, residualHidden: 3, latentDimension: 6, codebookSize: 5, stages: 8),
+  ModelConfiguration(
+    downsampling: 8, width: 12, residualBlocks: 2, residualHidden: 5, latentDimension: 3, codebookSize: 7, stages: 4,
+    activation: .gdn),
 ]
 
 /// The plan's tensors (what `ModelFile.parse` counts before building a model, and what exports name) are exactly the

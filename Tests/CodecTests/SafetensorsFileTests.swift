@@ -38,6 +38,20 @@ func safetensorsRoundTripsToTheSameModelFile(estimator: Estimator) throws {
   #expect(data.count % 4 == 0)
 }
 
+/// A GDN model through safetensors: `activation` in the metadata, its GDN tensors, the same `.vqm` back.
+@Test func gdnModelRoundTripsThroughSafetensors() throws {
+  var configuration = ModelConfiguration.presets["tiny"]!
+  configuration.activation = .gdn
+  let vqm = ModelFile.serialize(makeModel(configuration, seed: 6))
+  let safetensors = SafetensorsFile.serialize(try ModelFile.parse(vqm).model, notes: "")
+  let (back, _) = try SafetensorsFile.parse(safetensors)
+  #expect(back.configuration.activation == .gdn)
+  #expect(ModelFile.serialize(back) == vqm)
+  let (header, _) = try split(safetensors)
+  #expect((header["__metadata__"] as? [String: String])?["activation"] == "gdn")
+  #expect(header["decoder.igdn0.gamma"] != nil)
+}
+
 @Test func everyTruncationOfASafetensorsFileThrows() throws {
   let bytes = SafetensorsFile.serialize(makeModel(seed: 4, estimator: .straightThrough), notes: "")
   for length in stride(from: 0, to: bytes.count, by: 7) {

@@ -6,7 +6,7 @@ import Testing
 
 /// Tiles must reproduce the untiled computation exactly, or seams could show.
 struct TiledInferenceTests {
-  @Test(arguments: ["tiny", "f8-rq4", "f16-rq8"])
+  @Test(arguments: ["tiny", "f8-rq4", "f16-rq8", "f8-gdn"])
   func tilesMatchTheUntiledResult(preset: String) {
     var rng = SplitMix64(seed: 11)
     let model = VQModel(ModelConfiguration.presets[preset]!, using: &rng)

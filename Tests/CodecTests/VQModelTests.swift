@@ -19,11 +19,14 @@ func trainingStep(_ model: VQModel, _ optimizer: Adam, on batch: Tensor, using r
   return loss.value.item
 }
 
-@Test func aFewTrainingStepsOnAFixedBatchLowerTheLoss() {
+@Test(arguments: ModelConfiguration.Activation.allCases)
+func aFewTrainingStepsOnAFixedBatchLowerTheLoss(activation: ModelConfiguration.Activation) {
   var rng = SplitMix64(seed: 10)
   var options = QuantizerOptions()
   options.quantizerDropout = false  // every step trains both stages: the losses are comparable
-  let model = VQModel(ModelConfiguration.presets["tiny"]!, options: options, using: &rng)
+  var configuration = ModelConfiguration.presets["tiny"]!
+  configuration.activation = activation
+  let model = VQModel(configuration, options: options, using: &rng)
   let optimizer = Adam(parameters: model.parameters, learningRate: 3e-3)
   let batch = Tensor(
     shape: [2, 16, 16, 3],
