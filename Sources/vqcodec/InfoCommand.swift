@@ -71,6 +71,7 @@ struct InfoCommand: ParsableCommand {
       ("kind", .string("vqm")), ("bytes", .integer(bytes.count)), ("estimator", .string("\(model.estimator)")),
       ("downsampling", .integer(c.downsampling)), ("width", .integer(c.width)),
       ("residual_blocks", .integer(c.residualBlocks)), ("latent_dimension", .integer(c.latentDimension)),
+      ("activation", .string("\(c.activation)")),
       ("codebook_size", .integer(c.codebookSize)), ("stages", .integer(c.stages)),
       ("parameters", .integer(parameterCount)), ("has_prior", .bool(!model.indexPrior.isEmpty)),
       ("fingerprint", .string(hexString(ModelFile.fingerprint(of: bytes)))),

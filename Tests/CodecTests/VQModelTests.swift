@@ -92,10 +92,12 @@ func aFewTrainingStepsOnAFixedBatchLowerTheLoss(activation: ModelConfiguration.A
   #expect(decoded(target) == decoded(source))
 }
 
-@Test func copyTransformsRefusesADifferentArchitecture() {
+/// A wider network, or GDN where the source has ReLU (the same convolutions, more tensors): refused, not trapped.
+@Test(arguments: ["width", "activation"])
+func copyTransformsRefusesADifferentArchitecture(change: String) {
   let source = makeModel(seed: 23)
   var configuration = source.configuration
-  configuration.width *= 2
+  if change == "width" { configuration.width *= 2 } else { configuration.activation = .gdn }
   var rng = SplitMix64(seed: 24)
   let target = VQModel(configuration, using: &rng)
   #expect(throws: CodecError.self) { try target.copyTransforms(from: source) }

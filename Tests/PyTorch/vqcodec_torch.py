@@ -60,6 +60,19 @@ class ResidualBlock(nn.Module):
         return x + self.conv1x1(torch.relu(self.conv3x3(torch.relu(x))))
 
 
+class IGDN(nn.Module):
+    """x_i * sqrt(beta_i^2 + 1e-6 + sum_j gamma[0, 0, j, i]^2 x_j^2): a GDN model's decoder (FORMAT.md §9)."""
+
+    def __init__(self, tensors, name):
+        super().__init__()
+        self.beta = torch.from_numpy(tensors[name + ".beta"]) ** 2 + 1e-6
+        gamma = torch.from_numpy(tensors[name + ".gamma"])[0, 0] ** 2  # [in j, out i]
+        self.gamma = gamma.t().contiguous()[:, :, None, None]
+
+    def forward(self, x):
+        return x * torch.sqrt(nn.functional.conv2d(x * x, self.gamma, self.beta))
+
+
 class Decoder(nn.Module):
     """Latents [N, D, h, w] → image [N, 3, h·f, w·f] in [-0.5, 0.5] (unclamped)."""
 
@@ -70,6 +83,8 @@ class Decoder(nn.Module):
             ResidualBlock(tensors, f"decoder.block{i}") for i in range(int(metadata["residual_blocks"])))
         layers = (int(metadata["downsampling"]).bit_length() - 1)
         self.upsampling = nn.ModuleList(transposed(tensors, f"decoder.up{i}") for i in range(layers))
+        gdn = metadata.get("activation", "relu") == "gdn"
+        self.between = [IGDN(tensors, f"decoder.igdn{i}") if gdn else torch.relu for i in range(layers - 1)]
 
     def forward(self, z):
         h = self.trunk(z)
@@ -79,7 +94,7 @@ class Decoder(nn.Module):
         for i, up in enumerate(self.upsampling):
             h = up(h)
             if i < len(self.upsampling) - 1:
-                h = torch.relu(h)
+                h = self.between[i](h)
         return h
 
 
