@@ -87,12 +87,12 @@ public struct NetworkPlan: Sendable {
         input: channels.input, output: channels.output, inputScale: f >> layer)
     }
     let gdn = c.activation == .gdn
-    encoderNormalizations = gdn ? downsampling.enumerated().map { layer, conv in
+    encoderNormalizations = (gdn ? downsampling : []).enumerated().map { layer, conv in
       PlannedNormalization(name: "encoder.gdn\(layer)", channels: conv.output, inverse: false, scale: 2 << layer)
-    } : []
-    decoderNormalizations = gdn ? upsampling.dropLast().enumerated().map { layer, conv in
+    }
+    decoderNormalizations = (gdn ? Array(upsampling.dropLast()) : []).enumerated().map { layer, conv in
       PlannedNormalization(name: "decoder.igdn\(layer)", channels: conv.output, inverse: true, scale: f >> (layer + 1))
-    } : []
+    }
   }
 
   private static func blocks(_ part: String, _ c: ModelConfiguration) -> [PlannedResidualBlock] {
@@ -133,7 +133,9 @@ extension ModelConfiguration {
         ("quantizer.codebook", [k, d]),
       ]
     func tensors(_ normalizations: [PlannedNormalization]) -> [(name: String, shape: [Int])] {
-      normalizations.flatMap { [($0.name + ".beta", [$0.channels]), ($0.name + ".gamma", [1, 1, $0.channels, $0.channels])] }
+      normalizations.flatMap {
+        [($0.name + ".beta", [$0.channels]), ($0.name + ".gamma", [1, 1, $0.channels, $0.channels])]
+      }
     }
     return tensors(plan.encoder) + tensors(plan.encoderNormalizations) + quantizer + tensors(plan.decoder)
       + tensors(plan.decoderNormalizations)
@@ -148,9 +150,11 @@ extension ModelConfiguration {
 
   public func forwardWork(height: Int, width: Int, batch: Int = 1) -> ForwardWork {
     let latents = (height / downsampling) * (width / downsampling)
-    let encoder = plan.encoder.reduce(0) { $0 + $1.multiplyAdds(height: height, width: width) }
+    let encoder =
+      plan.encoder.reduce(0) { $0 + $1.multiplyAdds(height: height, width: width) }
       + plan.encoderNormalizations.reduce(0) { $0 + $1.multiplyAdds(height: height, width: width) }
-    let decoder = plan.decoder.reduce(0) { $0 + $1.multiplyAdds(height: height, width: width) }
+    let decoder =
+      plan.decoder.reduce(0) { $0 + $1.multiplyAdds(height: height, width: width) }
       + plan.decoderNormalizations.reduce(0) { $0 + $1.multiplyAdds(height: height, width: width) }
     let quantizer = latents * codebookSize * latentDimension * stages
     return ForwardWork(encoder: batch * encoder, quantizer: batch * quantizer, decoder: batch * decoder)

@@ -6,7 +6,8 @@ import Testing
 
 /// Byte offsets of the `.vqm` header fields (Docs/FORMAT.md §5).
 enum VQMOffset {
-  static let version = 4, estimator = 6, activation = 7, downsampling = 8, width = 10, residualBlocks = 12, residualHidden = 14
+  static let version = 4, estimator = 6, activation = 7
+  static let downsampling = 8, width = 10, residualBlocks = 12, residualHidden = 14
   static let latentDimension = 16, codebookSize = 18, stages = 22, noteLength = 24, notes = 28
 }
 
@@ -37,10 +38,11 @@ func modelFileRoundTrips(estimator: Estimator) throws {
   let model = makeModel(configuration, seed: 4)
   var rng = SplitMix64(seed: 5)
   let gdn = model.storedTensors.filter { $0.name.contains("gdn") }
-  #expect(gdn.map(\.name) == [
-    "encoder.gdn0.beta", "encoder.gdn0.gamma", "encoder.gdn1.beta", "encoder.gdn1.gamma",
-    "decoder.igdn0.beta", "decoder.igdn0.gamma",
-  ])
+  #expect(
+    gdn.map(\.name) == [
+      "encoder.gdn0.beta", "encoder.gdn0.gamma", "encoder.gdn1.beta", "encoder.gdn1.gamma",
+      "decoder.igdn0.beta", "decoder.igdn0.gamma",
+    ])
   for t in gdn { t.value = .uniform(shape: t.shape, in: 0.2...1, using: &rng) }
   let bytes = ModelFile.serialize(model)
   #expect(bytes[VQMOffset.activation] == 1)
@@ -49,7 +51,9 @@ func modelFileRoundTrips(estimator: Estimator) throws {
   #expect(storedValues(parsed) == storedValues(model))
   #expect(ModelFile.serialize(parsed) == bytes)
   let indices: [[Int32]] = [[0, 1, 2, 3, 0, 1], [3, 2, 1, 0, 3, 2]]
-  #expect(parsed.reconstruction(from: indices, latentShape: [1, 2, 3]) == model.reconstruction(from: indices, latentShape: [1, 2, 3]))
+  #expect(
+    parsed.reconstruction(from: indices, latentShape: [1, 2, 3])
+      == model.reconstruction(from: indices, latentShape: [1, 2, 3]))
   // The same weights without GDN are another model: the activation changes the pictures.
   var edited = bytes
   edited[VQMOffset.activation] = 0

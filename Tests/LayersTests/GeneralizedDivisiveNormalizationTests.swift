@@ -1,5 +1,5 @@
-import TestSupport
 import Tensors
+import TestSupport
 import Testing
 
 @testable import Layers
@@ -36,7 +36,9 @@ import Testing
   let beta = Tensor.uniform(shape: [c], in: 0.5...1.5, using: &rng)
   let gamma = Tensor.uniform(shape: [1, 1, c, c], in: -0.8...0.8, using: &rng)
   let mismatch = gradientCheck(
-    of: { tape, v in GeneralizedDivisiveNormalization.normalize(v[0], beta: v[1], gamma: v[2], inverse: inverse, on: tape) },
+    of: { tape, v in
+      GeneralizedDivisiveNormalization.normalize(v[0], beta: v[1], gamma: v[2], inverse: inverse, on: tape)
+    },
     at: [x, beta, gamma], h: 1e-2, tolerance: 2e-2)
   #expect(mismatch == nil, "\(mismatch.map(String.init(describing:)) ?? "")")
 }
