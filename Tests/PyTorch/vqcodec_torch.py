@@ -65,8 +65,8 @@ class IGDN(nn.Module):
 
     def __init__(self, tensors, name):
         super().__init__()
-        self.beta = torch.from_numpy(tensors[name + ".beta"]) ** 2 + 1e-6
-        gamma = torch.from_numpy(tensors[name + ".gamma"])[0, 0] ** 2  # [in j, out i]
+        self.beta = torch.from_numpy(tensors[name + ".beta"].copy()) ** 2 + 1e-6
+        gamma = torch.from_numpy(tensors[name + ".gamma"][0, 0].copy()) ** 2  # [in j, out i]
         self.gamma = gamma.t().contiguous()[:, :, None, None]
 
     def forward(self, x):
