@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # PyTorch interop, checked where torch is installed (skipped with a notice elsewhere; CI has no torch): the default
 # model converted to safetensors and loaded by vqcodec_torch.py decodes the sample's index grids to vqcodec's pixels
-# within 1 level. Usage: Tests/PyTorch/run.sh [VQCODEC] [PYTHON]   (PYTHON: a python with torch, numpy and pillow)
+# within 1 level, and so does the GDN model of Docs/benchmarks.
+# Usage: Tests/PyTorch/run.sh [VQCODEC] [PYTHON]   (PYTHON: a python with torch, numpy and pillow)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bin=$(realpath "${1:-.build/debug/vqcodec}")
@@ -23,6 +24,13 @@ for quality in 100 50; do
   PYTHONPATH=Tests/PyTorch "$python" Tests/PyTorch/decode_matches.py "$work/model.safetensors" "$work/info.json" \
     "$work/p.png"
 done
+# A GDN model (IGDN in the decoder; Docs/BENCHMARKS.md, lever 9).
+gdn=Docs/benchmarks/f8-gdn.vqm
+"$bin" convert "$gdn" "$work/gdn.safetensors"
+"$bin" encode Samples/Images/parrots.png "$work/g.vq" --model "$gdn" --quiet --force
+"$bin" decode "$work/g.vq" "$work/g.png" --model "$gdn" --quiet --force
+"$bin" info "$work/g.vq" --json --indices --model "$gdn" >"$work/g.json"
+PYTHONPATH=Tests/PyTorch "$python" Tests/PyTorch/decode_matches.py "$work/gdn.safetensors" "$work/g.json" "$work/g.png"
 # The file as Hugging Face's own library writes it (another header order, no padding) converts back, too.
 if "$python" -c "import safetensors" 2>/dev/null; then
   "$python" - "$work/model.safetensors" "$work/resaved.safetensors" <<'PY'
@@ -37,4 +45,5 @@ PY
   cmp -s Samples/default.vqm "$work/resaved.vqm" || { echo "FAIL: a file saved by safetensors converts to another model"; exit 1; }
   echo "ok: the file as the safetensors library saves it converts back byte for byte"
 fi
-echo "ok: PyTorch decodes vqcodec's index grids to its pixels within 1 level; the model converts back byte for byte"
+echo "ok: PyTorch decodes vqcodec's index grids to its pixels within 1 level (the default model and a GDN one);" \
+  "the model converts back byte for byte"
