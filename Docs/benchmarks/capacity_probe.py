@@ -127,6 +127,71 @@ def evaluate(model, images, f):
     return psnrs
 
 
+def save(model, args, train, rng):
+    """The network in vqcodec's safetensors layout, so `vqcodec convert` makes it a .vqm that `vqcodec report` codes
+    and `vqcodec train --init-from` fine-tunes with its quantizer. Only the shipped architecture (no --scale-blocks)."""
+    assert args.scale_blocks == 0, "--save needs the shipped architecture"
+    sys.path.insert(0, os.path.dirname(__file__))
+    from latent_ceiling import kmeans, nearest
+    tensors = {}
+
+    def put(name, layer):  # torch [out, in, kh, kw] (transposed: [in, out, kh, kw]) -> vqcodec [kh, kw, in|out, out|in]
+        tensors[name + ".weight"] = layer.weight.detach().permute(2, 3, 1, 0).contiguous()
+        tensors[name + ".bias"] = layer.bias.detach()
+
+    def put_blocks(part, blocks):
+        for i, b in enumerate(blocks):
+            put(f"{part}.block{i}.conv3x3", b.conv3x3)
+            put(f"{part}.block{i}.conv1x1", b.conv1x1)
+
+    for i, conv in enumerate(model.down):
+        put(f"encoder.down{i}", conv)
+    put("encoder.trunk", model.enc_trunk)
+    put_blocks("encoder", model.enc_blocks)
+    put("encoder.projection", model.projection)
+    put("decoder.trunk", model.dec_trunk)
+    put_blocks("decoder", model.dec_blocks)
+    for i, up in enumerate(model.up):
+        put(f"decoder.up{i}", up)
+    for part, acts in (("encoder.gdn", model.down_act), ("decoder.igdn", model.up_act)):
+        for i, act in enumerate(a for a in acts if isinstance(a, GDN)):
+            tensors[f"{part}{i}.beta"] = act.beta.detach()
+            tensors[f"{part}{i}.gamma"] = act.gamma.detach().t().contiguous()[None, None]  # [1, 1, in j, out i]
+    with torch.no_grad():  # codebooks: residual k-means, stage by stage, on latents of 64 training batches
+        latents = torch.cat([encode(model, batch(train, args.batch, args.crop, rng)) for _ in range(64)])
+        for s in range(args.stages):
+            book = kmeans(latents, args.codebook_size, seed=s)
+            tensors[f"quantizer.stage{s}.codebook"] = book
+            latents = latents - nearest(latents, book)
+    metadata = {"format": "vqcodec", "estimator": "straight-through",
+                "layout": "NHWC; convolution weights [kh, kw, in, out]; transposed convolution weights [kh, kw, out, in]",
+                "downsampling": str(args.f), "width": str(args.width), "residual_blocks": str(args.blocks),
+                "residual_hidden": str(args.hidden), "latent_dimension": str(args.dim),
+                "codebook_size": str(args.codebook_size), "stages": str(args.stages),
+                "activation": "gdn" if args.gdn else "relu"}
+    header, body, offset = {"__metadata__": metadata}, [], 0
+    for name, t in tensors.items():
+        data = t.float().contiguous().numpy().tobytes()
+        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
+        body.append(data)
+        offset += len(data)
+    text = json.dumps(header).encode()
+    text += b" " * (-len(text) % 8)
+    with open(args.save, "wb") as f:
+        f.write(len(text).to_bytes(8, "little") + text + b"".join(body))
+
+
+def encode(model, x):
+    """The encoder half of `AutoEncoder.forward`: latents [N*h*w, D]."""
+    for conv, act in zip(model.down, model.down_act):
+        x = act(conv(x))
+    x = model.enc_trunk(x)
+    for b in model.enc_blocks:
+        x = b(x)
+    z = model.projection(torch.relu(x))
+    return z.permute(0, 2, 3, 1).reshape(-1, z.shape[1])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--train", required=True)
@@ -144,6 +209,10 @@ def main():
     ap.add_argument("--crop", type=int, default=128)
     ap.add_argument("--lr", type=float, default=4e-4)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--save", help="write the trained network as a vqcodec model (safetensors, FORMAT.md §9.1), with "
+                    "--stages codebooks of --codebook-size fitted by k-means on training latents")
+    ap.add_argument("--stages", type=int, default=6)
+    ap.add_argument("--codebook-size", type=int, default=64)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -172,6 +241,8 @@ def main():
                       "scale_blocks": args.scale_blocks, "gdn": args.gdn, "parameters": sum(p.numel() for p in model.parameters()),
                       "minutes": round((time.time() - start) / 60, 1), "steps": step, "batch": args.batch, "crop": args.crop,
                       "eval_psnr_mean": round(float(np.mean(psnrs)), 3), "eval_images": len(psnrs)}))
+    if args.save:
+        save(model, args, train, rng)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ public struct ModelForward {
 extension VQModel {
   /// Encodes, quantizes (sampling from `rng` where the estimator samples) and decodes `x` on a recording tape.
   /// `activeStages` fixes how many residual stages run (the draw of quantizer dropout, made once for all the
-  /// shards of a step); nil lets the quantizer draw it from `rng`.
+  /// shards of a step; 0 passes the latents unquantized); nil lets the quantizer draw it from `rng`.
   public func forward(
     _ x: Variable, on tape: Tape, likelihoodSigma: Float, activeStages: Int? = nil, using rng: inout SplitMix64
   ) -> ModelForward {

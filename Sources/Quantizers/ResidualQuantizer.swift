@@ -48,11 +48,17 @@ public final class ResidualQuantizer: Quantizer {
     return quantize(z, stages: active, on: tape, using: &rng)
   }
 
-  /// The first `active` stages. `indices` has one array per active stage.
+  /// The first `active` stages. `indices` has one array per active stage. With no stage active, `z` itself passes
+  /// (unquantized training, `TrainingOptions.unquantizedSteps`): no codes, no quantizer loss.
   public func quantize(
     _ z: Variable, stages active: Int, on tape: Tape, using rng: inout some RandomNumberGenerator
   ) -> QuantizerOutput {
-    precondition((1...stages.count).contains(active), "active stages must lie in 1...\(stages.count), got \(active)")
+    precondition((0...stages.count).contains(active), "active stages must lie in 0...\(stages.count), got \(active)")
+    guard active > 0 else {
+      return QuantizerOutput(
+        quantized: z, indices: [], loss: Variable(Tensor(0), requiresGrad: false), usage: [], entropy: 0,
+        logCodeCount: 0)
+    }
     var residual = z
     var sum = [Float](repeating: 0, count: z.value.count)
     var losses: [Variable] = []

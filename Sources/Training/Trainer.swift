@@ -48,8 +48,14 @@ public final class Trainer {
     }
     var activeStages: Int?
     if case .residual(let q) = model.bottleneck {
-      if q.quantizerDropout { activeStages = Int.random(in: 1...q.stages.count, using: &stepRNG) }
-      initializeCodebooks(q, using: &stepRNG)
+      // No draw without a share: the seeds of runs without one stay what they were.
+      let skips = options.unquantizedShare > 0 && Float.random(in: 0..<1, using: &stepRNG) < options.unquantizedShare
+      if step < options.unquantizedSteps || skips {
+        activeStages = 0
+      } else {
+        if q.quantizerDropout { activeStages = Int.random(in: 1...q.stages.count, using: &stepRNG) }
+        initializeCodebooks(q, using: &stepRNG)
+      }
     }
     let layout = StepRecordLayout(model: model)
     var local: [Float] = []

@@ -19,6 +19,13 @@ public struct TrainingOptions: Sendable {
   public var weightDecay: Float = 0
   public var gradientClip: Float = 1
   public var seed: UInt64 = 0
+  /// Straight-through residual models: this many steps at the start skip the quantizer (the encoder's latents go
+  /// to the decoder unquantized, MSE only), then k-means starts the codebooks from the trained encoder's latents.
+  /// The transforms first learn what the architecture can carry (Docs/BENCHMARKS.md, lever 10).
+  public var unquantizedSteps = 0
+  /// After them, the share of steps (drawn per step from the seed) that also skip the quantizer, so that the
+  /// transforms keep using what finer latents carry while the other steps teach them the coarse ones.
+  public var unquantizedShare: Float = 0
   /// Fingerprint (hex) of the model whose encoder and decoder this run started from, if it is a fine-tune.
   public var initializedFrom: String?
   /// Gumbel-softmax temperature schedule.

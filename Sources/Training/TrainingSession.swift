@@ -100,6 +100,8 @@ public final class TrainingSession {
   }
 
   private func validate(_ report: (Event) -> Void) throws {
+    // Before the codebooks exist there is nothing to code with; the step line's PSNR shows the unquantized progress.
+    guard trainer.step > trainer.options.unquantizedSteps else { return }
     let result = Validation.evaluate(trainer.model, on: validationImages)
     report(.validation(step: trainer.step, result))
     try writeLine(
@@ -127,6 +129,10 @@ public final class TrainingSession {
       ("seed", .verbatim(String(options.seed))),
     ]
     if let source = options.initializedFrom { notes.append(("initialized_from", .string(source))) }
+    if options.unquantizedSteps > 0 { notes.append(("unquantized_steps", .integer(options.unquantizedSteps))) }
+    if options.unquantizedShare > 0 {
+      notes.append(("unquantized_share", .number(Double(options.unquantizedShare), significantDigits: 7)))
+    }
     do {
       try AtomicFile.write(ModelFile.serialize(trainer.model, notes: JSONValue.object(notes).line), to: modelPath)
       try AtomicFile.write(Checkpoint.serialize(trainer, elapsedSeconds: elapsed), to: checkpointPath)

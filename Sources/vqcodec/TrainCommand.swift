@@ -48,6 +48,16 @@ struct TrainCommand: ParsableCommand {
   @Flag(help: "REINFORCE: no running-mean baseline (to see the variance it removes).") var noBaseline = false
   @Flag(help: "Straight-through: train every stage on every batch (no quantizer dropout).") var noQuantizerDropout =
     false
+  @Option(
+    help: ArgumentHelp(
+      "Straight-through: first train this many steps without the quantizer (latents straight to the decoder), "
+        + "then start the codebooks by k-means and quantize."))
+  var unquantizedSteps = 0
+  @Option(
+    help: ArgumentHelp(
+      "Straight-through: the share of later steps, drawn at random, that also skip the quantizer (0 to 0.9), so "
+        + "the transforms keep what finer latents carry."))
+  var unquantizedShare: Float = 0
   @Option(help: "Continue the run saved in this checkpoint (same options give the same result).") var resume: String?
   @Flag(help: "Replace an existing model, checkpoint and metrics log (a --resume run goes on writing its own).")
   var force = false
@@ -73,6 +83,17 @@ struct TrainCommand: ParsableCommand {
       throw ValidationError("intervals must be positive")
     }
     if let minutes, minutes <= 0 { throw ValidationError("--minutes must be positive") }
+    if unquantizedSteps != 0 || unquantizedShare != 0 {
+      guard chosen == .straightThrough else {
+        throw ValidationError("--unquantized-steps and --unquantized-share need straight-through")
+      }
+      guard (0...0.9).contains(unquantizedShare) else {
+        throw ValidationError("--unquantized-share must be in 0...0.9")
+      }
+      guard (0..<steps).contains(unquantizedSteps) else {
+        throw ValidationError("--unquantized-steps must be at least 0 and below --steps (\(steps))")
+      }
+    }
     if let shards, shards < 1 || batch % shards != 0 {
       throw ValidationError("--shards must divide --batch (\(batch)) into equal shards")
     }
@@ -109,6 +130,7 @@ struct TrainCommand: ParsableCommand {
     (options.steps, options.minutes, options.batch, options.crop) = (steps, minutes, batch, crop)
     options.shards = shards
     (options.learningRate, options.warmupSteps, options.seed) = (lr, warmup, seed)
+    (options.unquantizedSteps, options.unquantizedShare) = (unquantizedSteps, unquantizedShare)
     (options.validateEvery, options.checkpointEvery, options.logEvery) = (validateEvery, checkpointEvery, logEvery)
     options.temperature = TemperatureSchedule(start: temperatureStart, end: temperatureEnd, steps: temperatureSteps)
     guard options.crop % options.configuration.downsampling == 0 else {

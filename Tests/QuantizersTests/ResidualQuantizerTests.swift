@@ -90,3 +90,16 @@ private func randomResidualQuantizer(
   #expect(seen[0] == 0 && seen[1...].allSatisfy { $0 > 0 })
   #expect(rq.quantize(z, on: Tape(isRecording: false), using: &rng).indices.count == 3)
 }
+
+/// No active stage: the latents pass as they are, with no codes and no quantizer loss, and the gradient reaches
+/// them whole (the unquantized steps of training).
+@Test func noActiveStagePassesTheLatentsThrough() {
+  var rng = SplitMix64(seed: 3)
+  let rq = randomResidualQuantizer(stages: 2, codes: 4, dimension: 3, dropout: true, rng: &rng)
+  let z = Variable(Tensor.normal(shape: [1, 2, 2, 3], using: &rng))
+  let tape = Tape()
+  let out = rq.quantize(z, stages: 0, on: tape, using: &rng)
+  #expect(out.quantized.value == z.value && out.indices.isEmpty && out.loss.value.item == 0)
+  tape.backward(from: tape.sum(out.quantized))
+  #expect(z.grad == [Float](repeating: 1, count: 12))
+}

@@ -100,6 +100,9 @@ func runtimeFailuresPrintOneErrorLine(arguments: [String], mentioning needle: St
   (["train", ".", "--out", "m.vqm", "--codebook-size", "1"], "--codebook-size"),
   (["train", ".", "--out", "m.vqm", "--stages", "0"], "--stages"),
   (["train", ".", "--out", "m.vqm", "--stages", "2", "--estimator", "gumbel"], "--stages"),
+  (["train", ".", "--out", "m.vqm", "--steps", "5", "--unquantized-steps", "5"], "--unquantized-steps"),
+  (["train", ".", "--out", "m.vqm", "--unquantized-steps", "2", "--estimator", "reinforce"], "--unquantized-steps"),
+  (["train", ".", "--out", "m.vqm", "--unquantized-share", "1"], "--unquantized-share"),
   (["bench", "--mode", "fly"], "--mode"),
 ])
 func usageErrorsPrintUsage(arguments: [String], mentioning needle: String) throws {
