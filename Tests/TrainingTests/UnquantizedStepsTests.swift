@@ -2,9 +2,21 @@ import Codec
 import Foundation
 import Quantizers
 import Tensors
+import TestSupport
 import Testing
 
 @testable import Training
+
+/// A trainer on `folder`'s images and its residual quantizer (the tiny preset's).
+private func residualTrainer(
+  _ options: TrainingOptions, folder: TemporaryFolder
+) throws -> (Trainer, ResidualQuantizer) {
+  let trainer = makeTrainer(options, dataset: try ImageDataset(folder: folder.path, crop: 16))
+  guard case .residual(let q) = trainer.model.bottleneck else {
+    throw TrainingError.invalidOption("the tiny preset is not residual")
+  }
+  return (trainer, q)
+}
 
 /// `--unquantized-steps 2`: the first two steps train encoder and decoder on unquantized latents (no codes, the loss
 /// is the MSE alone, the codebooks untouched and not yet started); the third starts them by k-means and quantizes.
@@ -13,11 +25,7 @@ import Testing
   defer { folder.remove() }
   var options = tinyOptions(steps: 3)
   options.unquantizedSteps = 2
-  let trainer = makeTrainer(options, dataset: try ImageDataset(folder: folder.path, crop: 16))
-  guard case .residual(let q) = trainer.model.bottleneck else {
-    Issue.record("tiny is not residual")
-    return
-  }
+  let (trainer, q) = try residualTrainer(options, folder: folder)
   let codebooks = q.stages.map { $0.codebook.embeddings.value }
   let encoderWeights = trainer.model.encoder.parameters.map(\.value)
   for _ in 0..<2 {
@@ -42,11 +50,7 @@ import Testing
   defer { folder.remove() }
   var options = tinyOptions(steps: 12)
   options.unquantizedShare = 0.5
-  let trainer = makeTrainer(options, dataset: try ImageDataset(folder: folder.path, crop: 16))
-  guard case .residual(let q) = trainer.model.bottleneck else {
-    Issue.record("tiny is not residual")
-    return
-  }
+  let (trainer, q) = try residualTrainer(options, folder: folder)
   var skipped = 0
   for _ in 0..<12 {
     let before = q.stages.map { $0.codebook.embeddings.value }
