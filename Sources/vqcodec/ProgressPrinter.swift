@@ -20,9 +20,13 @@ final class ProgressPrinter {
     switch event {
     case .step(let m, let elapsed, let total):
       let eta = total.map { t in m.imagesPerSecond > 0 ? elapsed / Double(m.step) * Double(t - m.step) : 0 } ?? 0
+      // A step without the quantizer (`--unquantized-steps`, `--unquantized-share`) chose no codes.
+      let codes =
+        m.activeStages == 0
+        ? "unquantized" : String(format: "perplexity %.1f  codes %d", m.perplexity, m.usedCodes)
       var text = String(
-        format: "step %d/%d  loss %.4f  psnr %.2f dB  perplexity %.1f  codes %d  %.1f img/s  %@ elapsed  ETA %@",
-        m.step, total ?? 0, m.loss, m.psnr, m.perplexity, m.usedCodes, m.imagesPerSecond, clock(elapsed), clock(eta))
+        format: "step %d/%d  loss %.4f  psnr %.2f dB  %@  %.1f img/s  %@ elapsed  ETA %@",
+        m.step, total ?? 0, m.loss, m.psnr, codes, m.imagesPerSecond, clock(elapsed), clock(eta))
       if let t = m.temperature { text += String(format: "  τ %.3f", t) }
       if isTerminal {
         write("\r\u{1B}[2K" + text)

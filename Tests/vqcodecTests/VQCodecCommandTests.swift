@@ -170,3 +170,22 @@ func helpPrintsUsageAndSucceeds(_ arguments: [String]) throws {
   let fingerprint = ModelFile.fingerprint(of: source).map { String(format: "%02x", $0) }.joined()
   #expect(info.stdout.contains("\"initialized_from\": \"\(fingerprint)\""), "\(info.stdout)")
 }
+
+/// `--unquantized-steps 1`: the first step's progress line says it chose no codes, and the model's notes say how
+/// it was trained.
+@Test func trainStartsUnquantizedWhenAsked() throws {
+  let folder = try TemporaryFolder()
+  defer { folder.remove() }
+  let image = RGBImage(width: 16, height: 16, pixels: (0..<16 * 16 * 3).map { UInt8(($0 * 29) % 256) })
+  try FileManager.default.createDirectory(atPath: folder.file("images"), withIntermediateDirectories: false)
+  try folder.write(try image.pngData(), named: "images/photo.png")
+  let train = try vqcodec(
+    [
+      "train", "images", "--out", "m.vqm", "--preset", "tiny", "--unquantized-steps", "1", "--steps", "2", "--batch",
+      "1", "--crop", "8",
+    ], in: folder.path)
+  #expect(train.status == 0, "stderr: \(train.stderr)")
+  #expect(train.stderr.contains("step 1/2  loss") && train.stderr.contains("dB  unquantized  "), "\(train.stderr)")
+  let info = try vqcodec(["info", "m.vqm", "--json"], in: folder.path)
+  #expect(info.stdout.contains("\"unquantized_steps\": 1"), "\(info.stdout)")
+}
