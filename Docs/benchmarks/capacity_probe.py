@@ -132,7 +132,7 @@ def save(model, args, train, rng):
     and `vqcodec train --init-from` fine-tunes with its quantizer. Only the shipped architecture (no --scale-blocks)."""
     assert args.scale_blocks == 0, "--save needs the shipped architecture"
     sys.path.insert(0, os.path.dirname(__file__))
-    from latent_ceiling import kmeans, nearest
+    from latent_ceiling import Encoder, kmeans, nearest
     tensors = {}
 
     def put(name, layer):  # torch [out, in, kh, kw] (transposed: [in, out, kh, kw]) -> vqcodec [kh, kw, in|out, out|in]
@@ -157,18 +157,22 @@ def save(model, args, train, rng):
         for i, act in enumerate(a for a in acts if isinstance(a, GDN)):
             tensors[f"{part}{i}.beta"] = act.beta.detach()
             tensors[f"{part}{i}.gamma"] = act.gamma.detach().t().contiguous()[None, None]  # [1, 1, in j, out i]
-    with torch.no_grad():  # codebooks: residual k-means, stage by stage, on latents of 64 training batches
-        latents = torch.cat([encode(model, batch(train, args.batch, args.crop, rng)) for _ in range(64)])
-        for s in range(args.stages):
-            book = kmeans(latents, args.codebook_size, seed=s)
-            tensors[f"quantizer.stage{s}.codebook"] = book
-            latents = latents - nearest(latents, book)
     metadata = {"format": "vqcodec", "estimator": "straight-through",
                 "layout": "NHWC; convolution weights [kh, kw, in, out]; transposed convolution weights [kh, kw, out, in]",
                 "downsampling": str(args.f), "width": str(args.width), "residual_blocks": str(args.blocks),
                 "residual_hidden": str(args.hidden), "latent_dimension": str(args.dim),
                 "codebook_size": str(args.codebook_size), "stages": str(args.stages),
                 "activation": "gdn" if args.gdn else "relu"}
+    # Codebooks: residual k-means, stage by stage, on the latents of 64 training batches, computed by the encoder as
+    # the saved file defines it.
+    encoder = Encoder({name: t.numpy() for name, t in tensors.items()}, metadata)
+    with torch.no_grad():
+        latents = torch.cat([encoder(batch(train, args.batch, args.crop, rng)).permute(0, 2, 3, 1).reshape(-1, args.dim)
+                             for _ in range(64)])
+        for s in range(args.stages):
+            book = kmeans(latents, args.codebook_size, seed=s)
+            tensors[f"quantizer.stage{s}.codebook"] = book
+            latents = latents - nearest(latents, book)
     header, body, offset = {"__metadata__": metadata}, [], 0
     for name, t in tensors.items():
         data = t.float().contiguous().numpy().tobytes()
@@ -179,17 +183,6 @@ def save(model, args, train, rng):
     text += b" " * (-len(text) % 8)
     with open(args.save, "wb") as f:
         f.write(len(text).to_bytes(8, "little") + text + b"".join(body))
-
-
-def encode(model, x):
-    """The encoder half of `AutoEncoder.forward`: latents [N*h*w, D]."""
-    for conv, act in zip(model.down, model.down_act):
-        x = act(conv(x))
-    x = model.enc_trunk(x)
-    for b in model.enc_blocks:
-        x = b(x)
-    z = model.projection(torch.relu(x))
-    return z.permute(0, 2, 3, 1).reshape(-1, z.shape[1])
 
 
 def main():
