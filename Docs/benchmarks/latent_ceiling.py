@@ -64,10 +64,18 @@ def conv_strided(tensors, name):
     return layer
 
 
-def load(path):
-    """[1, 3, H, W] in [-0.5, 0.5] (Kodak's sizes are multiples of 8; crop others to a multiple of f first)."""
+def load(path, multiple=1):
+    """[1, 3, H, W] in [-0.5, 0.5], cropped to a multiple of `multiple` (the engine pads instead; Kodak needs
+    neither at f = 8)."""
     pixels = np.asarray(Image.open(path).convert("RGB"), dtype=np.float32) / 255 - 0.5
-    return torch.from_numpy(pixels).permute(2, 0, 1)[None]
+    height, width = pixels.shape[0] // multiple * multiple, pixels.shape[1] // multiple * multiple
+    return torch.from_numpy(pixels[:height, :width]).permute(2, 0, 1)[None]
+
+
+def image_paths(folder):
+    """The PNG files under folder, sorted, then the JPEG files (the order the extra stages' k-means sample from)."""
+    pngs = sorted(glob.glob(os.path.join(folder, "**", "*.png"), recursive=True))
+    return pngs + sorted(glob.glob(os.path.join(folder, "**", "*.jp*g"), recursive=True))
 
 
 def psnr(x, original):
@@ -99,7 +107,7 @@ def kmeans(points, k, iterations=25, seed=0):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("model", help="a straight-through model as safetensors (`vqcodec convert`)")
-    parser.add_argument("images", help="folder of PNG images to measure on")
+    parser.add_argument("images", help="folder of PNG or JPEG images to measure on")
     parser.add_argument("--train", help="training folder: latents for the extra stages' k-means")
     parser.add_argument("--train-images", type=int, default=60)
     parser.add_argument("--extra-stages", type=int, default=0)
@@ -114,8 +122,7 @@ def main():
 
     with torch.no_grad():
         if args.extra_stages:
-            paths = sorted(glob.glob(os.path.join(args.train, "**", "*.png"), recursive=True))
-            paths += sorted(glob.glob(os.path.join(args.train, "**", "*.jp*g"), recursive=True))
+            paths = image_paths(args.train)
             step = max(1, len(paths) // args.train_images)
             latents = []
             for path in paths[::step][:args.train_images]:
@@ -132,8 +139,8 @@ def main():
 
         rows = {"unquantized": []} | {f"{n} stages": [] for n in range(1, len(books) + 1)}
         latent_energy = {n: 0.0 for n in range(len(books) + 1)}
-        for path in sorted(glob.glob(os.path.join(args.images, "*.png"))):
-            image = load(path)
+        for path in image_paths(args.images):
+            image = load(path, int(metadata["downsampling"]))
             z = encoder(image)
             flat = z.permute(0, 2, 3, 1).reshape(-1, dim)
             rows["unquantized"].append(psnr(decoder(z), image))
