@@ -6,8 +6,8 @@ import Tensors
 import TestSupport
 import Testing
 
-/// A folder `images/` with one 16×16 photo, enough for `train --preset tiny --crop 8`.
-private func trainingFolder() throws -> TemporaryFolder {
+/// A folder `images/` with one 16×16 photo, enough for `train --preset tiny --crop 8` (the train command tests').
+func trainingFolder() throws -> TemporaryFolder {
   let folder = try TemporaryFolder()
   let image = RGBImage(width: 16, height: 16, pixels: (0..<16 * 16 * 3).map { UInt8(($0 * 53) % 256) })
   try FileManager.default.createDirectory(atPath: folder.file("images"), withIntermediateDirectories: false)

@@ -151,11 +151,8 @@ func helpPrintsUsageAndSucceeds(_ arguments: [String]) throws {
 
 /// `--init-from` with another K and stage count: the new model has the asked-for quantizer and names its source.
 @Test func trainFineTunesFromAModelWithAnotherQuantizer() throws {
-  let folder = try TemporaryFolder()
+  let folder = try trainingFolder()
   defer { folder.remove() }
-  let image = RGBImage(width: 16, height: 16, pixels: (0..<16 * 16 * 3).map { UInt8(($0 * 53) % 256) })
-  try FileManager.default.createDirectory(atPath: folder.file("images"), withIntermediateDirectories: false)
-  try folder.write(try image.pngData(), named: "images/photo.png")
   var rng = SplitMix64(seed: 2)
   let source = ModelFile.serialize(VQModel(ModelConfiguration.presets["tiny"]!, using: &rng))
   try folder.write(source, named: "source.vqm")
@@ -174,11 +171,8 @@ func helpPrintsUsageAndSucceeds(_ arguments: [String]) throws {
 /// `--unquantized-steps 1`: the first step's progress line says it chose no codes, and the model's notes say how
 /// it was trained.
 @Test func trainStartsUnquantizedWhenAsked() throws {
-  let folder = try TemporaryFolder()
+  let folder = try trainingFolder()
   defer { folder.remove() }
-  let image = RGBImage(width: 16, height: 16, pixels: (0..<16 * 16 * 3).map { UInt8(($0 * 29) % 256) })
-  try FileManager.default.createDirectory(atPath: folder.file("images"), withIntermediateDirectories: false)
-  try folder.write(try image.pngData(), named: "images/photo.png")
   let train = try vqcodec(
     [
       "train", "images", "--out", "m.vqm", "--preset", "tiny", "--unquantized-steps", "1", "--steps", "2", "--batch",
