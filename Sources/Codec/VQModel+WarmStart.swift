@@ -21,4 +21,21 @@ extension VQModel {
       zip(targets, sources).allSatisfy { $0.value.shape == $1.value.shape }, "same configuration, different layers")
     for (target, weights) in zip(targets, sources) { target.value = weights.value }
   }
+
+  /// Fine-tuning with `--keep-codebooks`: the first `min(S, S_source)` stages adopt `source`'s codebooks, so the run
+  /// does not spend its first steps relearning them; stages beyond the source's still start from k-means. Both
+  /// models must be residual with the same K. Returns how many stages were copied.
+  public func copyCodebooks(from source: VQModel) throws(CodecError) -> Int {
+    guard case .residual(let mine) = bottleneck, case .residual(let theirs) = source.bottleneck else {
+      throw .modelMismatch("codebooks can be kept only between residual (straight-through) models")
+    }
+    guard mine.codes == theirs.codes, mine.dimension == theirs.dimension else {
+      throw .modelMismatch(
+        "cannot keep codebooks of K \(theirs.codes) for a run with K \(mine.codes) (give the same --codebook-size)")
+    }
+    for (stage, trained) in zip(mine.stages, theirs.stages) {
+      stage.adopt(codes: trained.codebook.embeddings.value.scalars)
+    }
+    return min(mine.stages.count, theirs.stages.count)
+  }
 }

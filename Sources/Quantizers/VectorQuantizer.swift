@@ -103,6 +103,15 @@ public final class VectorQuantizer: Quantizer {
     isInitialized = true
   }
 
+  /// Takes `codes [K·D]` trained elsewhere (a fine-tune's source model) as this codebook: no k-means on the first
+  /// batch, and the EMA state restarts from them as it does for a fresh codebook (each code's count 1).
+  public func adopt(codes: [Float]) {
+    precondition(codes.count == self.codes * codebook.dimension, "adopt: \(codes.count) floats for this codebook")
+    codebook.embeddings.value.scalars = codes
+    if case .ema(let decay) = update { ema = CodebookEMA(codebook: codebook, decay: decay) }
+    isInitialized = true
+  }
+
   /// After the optimizer step: the EMA codebook update (`.ema`) and dead-code restarts, from the last training
   /// batch. Does nothing if no training batch ran since the last call. (A step split into shards does the same in
   /// parts: `takeBatchStatistics` per shard, `applyStatistics` on their sum, `restart`, `endStep`.)

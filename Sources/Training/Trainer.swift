@@ -28,6 +28,9 @@ public final class Trainer {
     (self.options, self.model, self.dataset, self.group) = (options, model, dataset, group)
     shards = options.shardPlan
     precondition(group.size <= shards.count, "\(group.size) ranks for \(shards.count) shards")
+    precondition(
+      (1...max(1, model.stageCount)).contains(options.minimumActiveStages),
+      "minimum active stages \(options.minimumActiveStages) outside 1...\(model.stageCount)")
     optimizer = Adam(parameters: model.parameters, learningRate: options.learningRate, weightDecay: options.weightDecay)
     indexCounts = [[Float]](
       repeating: [Float](repeating: 0, count: model.configuration.codebookSize), count: model.stageCount)
@@ -53,7 +56,9 @@ public final class Trainer {
       if step < options.unquantizedSteps || skips {
         activeStages = 0
       } else {
-        if q.quantizerDropout { activeStages = Int.random(in: 1...q.stages.count, using: &stepRNG) }
+        if q.quantizerDropout {
+          activeStages = Int.random(in: options.minimumActiveStages...q.stages.count, using: &stepRNG)
+        }
         initializeCodebooks(q, using: &stepRNG)
       }
     }

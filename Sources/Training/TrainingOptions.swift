@@ -26,8 +26,13 @@ public struct TrainingOptions: Sendable {
   /// After them, the share of steps (drawn per step from the seed) that also skip the quantizer, so that the
   /// transforms keep using what finer latents carry while the other steps teach them the coarse ones.
   public var unquantizedShare: Float = 0
+  /// Quantizer dropout draws the active stages from `minimumActiveStages...S`: above 1, the coarse stages are still
+  /// trained as a prefix but the decoder no longer spends itself on them alone, for a model meant for high rates.
+  public var minimumActiveStages = 1
   /// Fingerprint (hex) of the model whose encoder and decoder this run started from, if it is a fine-tune.
   public var initializedFrom: String?
+  /// How many stages' codebooks that model gave this run (`--keep-codebooks`); the others started from k-means.
+  public var keptCodebookStages = 0
   /// Gumbel-softmax temperature schedule.
   public var temperature = TemperatureSchedule(start: 1, end: 0.1, steps: 5000)
   /// σ of the Gaussian likelihood `p(x|z)` in the ELBO log and the REINFORCE signal (pixels in [-0.5, 0.5]).

@@ -129,6 +129,10 @@ public final class TrainingSession {
       ("seed", .verbatim(String(options.seed))),
     ]
     if let source = options.initializedFrom { notes.append(("initialized_from", .string(source))) }
+    if options.keptCodebookStages > 0 { notes.append(("kept_codebook_stages", .integer(options.keptCodebookStages))) }
+    if options.minimumActiveStages > 1 {
+      notes.append(("minimum_active_stages", .integer(options.minimumActiveStages)))
+    }
     if options.unquantizedSteps > 0 { notes.append(("unquantized_steps", .integer(options.unquantizedSteps))) }
     if options.unquantizedShare > 0 {
       notes.append(("unquantized_share", .number(Double(options.unquantizedShare), significantDigits: 7)))

@@ -21,6 +21,11 @@ struct TrainCommand: ParsableCommand {
   @Option(
     help: "Fine-tune: start the encoder and decoder from this model (same preset widths; K and stages may differ).")
   var initFrom: String?
+  @Flag(
+    help: ArgumentHelp(
+      "With --init-from: keep that model's codebooks too (same K) instead of starting them by k-means; stages "
+        + "beyond its count still start by k-means."))
+  var keepCodebooks = false
   @Option(help: "Gradient estimator: straight-through, gumbel or reinforce.") var estimator = "straight-through"
   @Option(help: "Codebook learning for straight-through: ema or loss.") var codebook = "ema"
   @Option(help: "Stop after this many steps.") var steps = 10_000
@@ -48,6 +53,11 @@ struct TrainCommand: ParsableCommand {
   @Flag(help: "REINFORCE: no running-mean baseline (to see the variance it removes).") var noBaseline = false
   @Flag(help: "Straight-through: train every stage on every batch (no quantizer dropout).") var noQuantizerDropout =
     false
+  @Option(
+    help: ArgumentHelp(
+      "Straight-through: quantizer dropout draws the active stages from this number up to all of them (above 1: "
+        + "a model for high rates)."))
+  var minStages = 1
   @Option(
     help: ArgumentHelp(
       "Straight-through: first train this many steps without the quantizer (latents straight to the decoder), "
@@ -94,6 +104,14 @@ struct TrainCommand: ParsableCommand {
         throw ValidationError("--unquantized-steps must be at least 0 and below --steps (\(steps))")
       }
     }
+    if keepCodebooks && initFrom == nil { throw ValidationError("--keep-codebooks needs --init-from") }
+    let stageCount = stages ?? ModelConfiguration.presets[preset]!.stages
+    if minStages != 1 {
+      guard chosen == .straightThrough, !noQuantizerDropout, (1...stageCount).contains(minStages) else {
+        throw ValidationError(
+          "--min-stages must be in 1...\(stageCount) (the stages), with straight-through and quantizer dropout")
+      }
+    }
     if let shards, shards < 1 || batch % shards != 0 {
       throw ValidationError("--shards must divide --batch (\(batch)) into equal shards")
     }
@@ -127,6 +145,7 @@ struct TrainCommand: ParsableCommand {
     options.quantizer.klWeight = klWeight
     options.quantizer.usesBaseline = !noBaseline
     options.quantizer.quantizerDropout = !noQuantizerDropout
+    options.minimumActiveStages = minStages
     (options.steps, options.minutes, options.batch, options.crop) = (steps, minutes, batch, crop)
     options.shards = shards
     (options.learningRate, options.warmupSteps, options.seed) = (lr, warmup, seed)
@@ -197,16 +216,23 @@ struct TrainCommand: ParsableCommand {
     }
   }
 
-  /// `--init-from`: the source model's encoder and decoder weights; its fingerprint goes into the new model's notes.
+  /// `--init-from`: the source model's encoder and decoder weights (and with `--keep-codebooks` its codebooks); its
+  /// fingerprint goes into the new model's notes.
   private func startTransforms(
     of model: VQModel, from path: String, options: inout TrainingOptions, progress: ProgressPrinter
   ) throws {
     let bytes = try readFile(path)
-    do { try model.copyTransforms(from: ModelFile.parse(bytes).model) } catch {
-      throw CommandFailure("--init-from \(path): \(error)")
-    }
+    do {
+      let source = try ModelFile.parse(bytes).model
+      try model.copyTransforms(from: source)
+      if keepCodebooks { options.keptCodebookStages = try model.copyCodebooks(from: source) }
+    } catch { throw CommandFailure("--init-from \(path): \(error)") }
     options.initializedFrom = hexString(ModelFile.fingerprint(of: bytes))
-    progress.note("encoder and decoder start from \(path); codebooks start from k-means on the first batch")
+    let codebooks = { (n: Int) in n == 1 ? "1 codebook" : "\(n) codebooks" }
+    let (kept, fresh) = (options.keptCodebookStages, model.stageCount - options.keptCodebookStages)
+    progress.note(
+      "encoder" + (kept > 0 ? ", decoder and \(codebooks(kept))" : " and decoder") + " start from \(path)"
+        + (fresh > 0 ? "; \(codebooks(fresh)) from k-means on the first batch" : ""))
   }
 
   private func loadValidation() throws -> [RGBImage] {

@@ -102,3 +102,37 @@ func copyTransformsRefusesADifferentArchitecture(change: String) {
   let target = VQModel(configuration, using: &rng)
   #expect(throws: CodecError.self) { try target.copyTransforms(from: source) }
 }
+
+/// `--keep-codebooks`: a three-stage target adopts a two-stage source's codebooks (marked trained, so the first
+/// training batch runs no k-means); its third stage stays fresh and still waits for k-means.
+@Test func copyCodebooksAdoptsTheSourcesStagesAndLeavesTheRestFresh() throws {
+  let source = makeModel(seed: 25)
+  var configuration = source.configuration
+  configuration.stages = source.stageCount + 1
+  var rng = SplitMix64(seed: 26)
+  let target = VQModel(configuration, using: &rng)
+  guard case .residual(let mine) = target.bottleneck, case .residual(let theirs) = source.bottleneck else {
+    Issue.record("the test model is not residual")
+    return
+  }
+  let freshLast = mine.stages.last!.codebook.embeddings.value
+  #expect(try target.copyCodebooks(from: source) == source.stageCount)
+  for (stage, trained) in zip(mine.stages, theirs.stages) {
+    #expect(stage.codebook.embeddings.value == trained.codebook.embeddings.value && stage.isInitialized)
+  }
+  #expect(mine.stages.last!.codebook.embeddings.value == freshLast && !mine.stages.last!.isInitialized)
+}
+
+/// Codebooks of another K cannot be kept: refused with the reason, not trapped.
+@Test func copyCodebooksRefusesAnotherCodebookSize() {
+  let source = makeModel(seed: 27)
+  var configuration = source.configuration
+  configuration.codebookSize *= 2
+  var rng = SplitMix64(seed: 28)
+  let target = VQModel(configuration, using: &rng)
+  #expect(
+    throws: CodecError.modelMismatch(
+      "cannot keep codebooks of K \(source.configuration.codebookSize) for a run with K \(configuration.codebookSize) "
+        + "(give the same --codebook-size)")
+  ) { _ = try target.copyCodebooks(from: source) }
+}

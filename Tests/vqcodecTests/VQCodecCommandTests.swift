@@ -168,6 +168,30 @@ func helpPrintsUsageAndSucceeds(_ arguments: [String]) throws {
   #expect(info.stdout.contains("\"initialized_from\": \"\(fingerprint)\""), "\(info.stdout)")
 }
 
+/// `--keep-codebooks` takes the source's two codebooks into a three-stage run (the third from k-means), and
+/// `--min-stages` goes into the notes beside it; either without what it needs is a usage error.
+@Test func trainKeepsTheSourcesCodebooksWhenAsked() throws {
+  let folder = try trainingFolder()
+  defer { folder.remove() }
+  var rng = SplitMix64(seed: 3)
+  try folder.write(ModelFile.serialize(VQModel(ModelConfiguration.presets["tiny"]!, using: &rng)), named: "source.vqm")
+  let common = ["train", "images", "--out", "m.vqm", "--preset", "tiny", "--steps", "2", "--batch", "1", "--crop", "8"]
+  let train = try vqcodec(
+    common + ["--stages", "3", "--init-from", "source.vqm", "--keep-codebooks", "--min-stages", "2"], in: folder.path)
+  #expect(train.status == 0, "stderr: \(train.stderr)")
+  #expect(
+    train.stderr.contains("encoder, decoder and 2 codebooks start from source.vqm; 1 codebook from k-means"),
+    "\(train.stderr)")
+  let info = try vqcodec(["info", "m.vqm", "--json"], in: folder.path)
+  #expect(
+    info.stdout.contains("\"kept_codebook_stages\": 2") && info.stdout.contains("\"minimum_active_stages\": 2"),
+    "\(info.stdout)")
+  for wrong in [["--keep-codebooks"], ["--min-stages", "3"], ["--min-stages", "2", "--no-quantizer-dropout"]] {
+    let refused = try vqcodec(common + ["--force"] + wrong, in: folder.path)
+    #expect(refused.status == 64, "\(wrong): \(refused.stderr)")
+  }
+}
+
 /// `--unquantized-steps 1`: the first step's progress line says it chose no codes, and the model's notes say how
 /// it was trained.
 @Test func trainStartsUnquantizedWhenAsked() throws {
