@@ -44,7 +44,7 @@ let package = Package(
     // the shipped model belongs in Samples/ beside the sample images.
     .target(
       name: "DefaultModel", path: "Samples", exclude: ["Images"], sources: ["DefaultModel.swift"],
-      resources: [.copy("default.vqm")]),
+      resources: [.copy("default.vqm"), .copy("high.vqm")]),
     // The report measures codecs through Codec's public API only.
     .target(name: "Report", dependencies: ["Codec", "Imaging", "Bitstream", "Quantizers", "Serialization"]),
     .target(name: "Training", dependencies: ["Bitstream", "Codec", "Imaging", "Quantizers", "Serialization"]),

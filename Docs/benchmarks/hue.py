@@ -1,12 +1,13 @@
 """Hue and chroma of saturated pixels after coding: vqcodec at given qualities, JPEG (libjpeg via Pillow, 4:2:0) at
 the quality whose mean bpp is nearest. Pixels whose CIELAB chroma C* in the original is above 40. Reports the mean
 absolute hue-angle error (degrees, weighted by nothing) and the mean chroma ratio decoded/original.
-  usage: hue.py VQCODEC FOLDER QUALITIES [EFFORT]     (EFFORT: encode --effort, default 0)"""
+  usage: hue.py VQCODEC FOLDER QUALITIES [EFFORT [MODEL]]  (encode --effort, default 0; --model, default default)"""
 import io, glob, os, subprocess, sys
 import numpy as np
 from PIL import Image
 B, folder, qualities = sys.argv[1], sys.argv[2], [float(q) for q in sys.argv[3].split(',')]
 effort = sys.argv[4] if len(sys.argv) > 4 else '0'
+model = sys.argv[5] if len(sys.argv) > 5 else 'default'
 def lab(rgb):
     c = rgb / 255.0
     c = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
@@ -27,8 +28,8 @@ rows = {}
 for q in qualities:
     acc = []
     for f in files:
-        subprocess.run([B, 'encode', f, '/tmp/hue/x.vq', '--quality', str(q), '--effort', effort, '--force',
-                        '--quiet'], check=True)
+        subprocess.run([B, 'encode', f, '/tmp/hue/x.vq', '--quality', str(q), '--effort', effort, '--model', model,
+                        '--force', '--quiet'], check=True)
         subprocess.run([B, 'decode', '/tmp/hue/x.vq', '/tmp/hue/x.png', '--force', '--quiet'], check=True)
         o = np.asarray(Image.open(f).convert('RGB'), dtype=np.float64)
         d = np.asarray(Image.open('/tmp/hue/x.png').convert('RGB'), dtype=np.float64)

@@ -22,6 +22,9 @@ public struct VQCodec: Sendable {
   /// The model shipped with vqcodec (`Samples/default.vqm`).
   public init() throws { try self.init(modelBytes: try DefaultModel.bytes()) }
 
+  /// A model shipped with vqcodec by name: `"default"`, or `"high"` for the rates above the default's (README).
+  public init(shippedModel name: String) throws { try self.init(modelBytes: try DefaultModel.bytes(named: name)) }
+
   /// A `.vqm` model file, as `vqcodec train` writes it.
   public init(modelAt path: String) throws { try self.init(modelBytes: try FileBytes.read(path: path)) }
 

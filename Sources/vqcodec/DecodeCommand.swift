@@ -24,11 +24,15 @@ struct DecodeCommand: ParsableCommand {
   func run() throws {
     threadOptions.apply()
     if isFolder(input) {
-      let codec = try modelOptions.loadCodec()
+      // Each file may name another shipped model; each is loaded once.
+      var codecs: [String: ImageCodec] = [:]
       let folder = FolderCoding(
         input: input, output: output, direction: .decoding, force: force, quiet: quiet)
       try folder.run { source, target in
         let bytes = try readFile(source)
+        let argument = modelOptions.modelArgument(decoding: bytes)
+        let codec = try codecs[argument] ?? loadModel(argument)
+        codecs[argument] = codec
         let decoded = try codec.decodePNG(bytes, stages: stages) { try OutputFile(path: target) }
         return (bytes.count, decoded.pngBytes, decoded.width * decoded.height)
       }
@@ -37,7 +41,7 @@ struct DecodeCommand: ParsableCommand {
     try checkOutputArgument(output, input: input, force: force)
     try checkExtension(output, writes: "PNG images", extensions: ["png"])
     let bytes = try readInput(input)
-    let codec = try modelOptions.loadCodec()
+    let codec = try loadModel(modelOptions.modelArgument(decoding: bytes))
     let start = Date()
     let (width, height, _) = try codec.decodePNG(bytes, stages: stages) { try openOutput(output) }
     if !quiet {

@@ -24,7 +24,8 @@ struct InfoCommand: ParsableCommand {
       fields = try containerFields(bytes)
       if indices {
         let grids: [[Int32]]
-        do { grids = try modelOptions.loadCodec().indexGrids(of: bytes).grids } catch let error as CodecError {
+        let model = modelOptions.modelArgument(decoding: bytes)
+        do { grids = try loadModel(model).indexGrids(of: bytes).grids } catch let error as CodecError {
           throw CommandFailure("\(file): \(error)")
         }
         fields.append(("indices", .array(grids.map { .array($0.map { .integer(Int($0)) }) })))

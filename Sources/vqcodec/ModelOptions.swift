@@ -1,4 +1,5 @@
 import ArgumentParser
+import Bitstream
 import Codec
 import DefaultModel
 import Foundation
@@ -6,16 +7,46 @@ import Imaging
 
 /// `--model`, shared by the commands that code images.
 struct ModelOptions: ParsableArguments {
-  @Option(name: .shortAndLong, help: "Model file (.vqm). Default: the model shipped with vqcodec.")
+  @Option(
+    name: .shortAndLong,
+    help: ArgumentHelp(
+      "Model: a .vqm file, or a model shipped with vqcodec by name, default or high (for rates above the default's; "
+        + "README). Without it: default, and decode takes the shipped model the file was made with."))
   var model: String?
 
-  func loadCodec() throws -> ImageCodec {
-    let bytes: [UInt8]
-    if let model { bytes = try readFile(model) } else { bytes = try DefaultModel.bytes() }
-    do { return try ImageCodec(modelBytes: bytes) } catch {
-      throw CommandFailure("\(model ?? "default model"): \(error)")
-    }
+  /// `--model`'s codec, the default model's without it.
+  func loadCodec() throws -> ImageCodec { try loadModel(model ?? "default") }
+
+  /// The `--model` to decode `file` with: the one given, or else the shipped model whose fingerprint the file names
+  /// (the default when none does; its error then says which model the file needs).
+  func modelArgument(decoding file: [UInt8]) -> String {
+    if let model { return model }
+    guard let wanted = try? VQContainer.parse(file).modelFingerprint else { return "default" }
+    return shippedFingerprints.first { $0.fingerprint == wanted }?.name ?? "default"
   }
+}
+
+/// Each shipped model's fingerprint, computed once (a folder of files asks for every file).
+private let shippedFingerprints: [(name: String, fingerprint: [UInt8])] = DefaultModel.names.compactMap { name in
+  (try? DefaultModel.bytes(named: name)).map { (name, ModelFile.fingerprint(of: $0)) }
+}
+
+/// The codec of a `--model` argument: a shipped model's name (`default`, `high`) or else a file's path.
+func loadModel(_ argument: String) throws -> ImageCodec {
+  let bytes = try modelBytes(argument)
+  do { return try ImageCodec(modelBytes: bytes) } catch {
+    throw CommandFailure("\(DefaultModel.names.contains(argument) ? "shipped model \(argument)" : argument): \(error)")
+  }
+}
+
+/// The bytes of a `--model` argument (see `loadModel`); a file of the same name as a shipped model is `./NAME`.
+func modelBytes(_ argument: String) throws -> [UInt8] {
+  if DefaultModel.names.contains(argument) { return try DefaultModel.bytes(named: argument) }
+  if !argument.contains("/") && !argument.contains(".") && !FileManager.default.fileExists(atPath: argument) {
+    throw CommandFailure(
+      "\(argument): no such file, and no shipped model of that name (\(DefaultModel.names.joined(separator: ", ")))")
+  }
+  return try readFile(argument)
 }
 
 /// Bytes as lowercase hex, the way fingerprints are printed.

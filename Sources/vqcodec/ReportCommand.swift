@@ -14,7 +14,8 @@ struct ReportCommand: ParsableCommand {
 
   @Argument(help: "Images (PNG or JPEG) and folders (searched recursively).") var paths: [String]
   @Option(
-    name: .shortAndLong, help: "Model file (.vqm); repeat to compare models. Default: the model shipped with vqcodec.")
+    name: .shortAndLong,
+    help: "Model: a .vqm file or a shipped model (default, high); repeat to compare models. Default: default.")
   var model: [String] = []
   @Option(
     help: ArgumentHelp(
@@ -150,7 +151,7 @@ struct ReportCommand: ParsableCommand {
     let baseNames = model.map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension }
     let names = Set(baseNames).count == baseNames.count ? baseNames : model
     return try zip(names, model).map { name, path in
-      do { return NamedCodec(name: name, codec: try ImageCodec(modelBytes: try readFile(path))) } catch let error
+      do { return NamedCodec(name: name, codec: try ImageCodec(modelBytes: try modelBytes(path))) } catch let error
         as CodecError
       {
         throw CommandFailure("\(path): \(error)")

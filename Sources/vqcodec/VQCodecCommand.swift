@@ -8,7 +8,7 @@ struct VQCodecCommand: ParsableCommand {
     abstract: "A learned, discrete-latent image codec: encode, decode, train and measure.",
     discussion: """
       File arguments of encode and decode may be - (standard input or output) or folders. `vqcodec --version` \
-      prints the version and the built-in model's fingerprint. Shell completion: \
+      prints the version and the built-in models' fingerprints. Shell completion: \
       `vqcodec --generate-completion-script bash|zsh|fish`.
       """,
     subcommands: [

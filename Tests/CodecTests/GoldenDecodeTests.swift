@@ -80,6 +80,20 @@ struct GoldenDecodeTests {
     }
   }
 
+  /// The shipped high-rate model (GDN, more stages) keeps the same promise: the sample encodes to its golden file
+  /// byte for byte, and that file decodes to the recorded pixels (`expected-high.txt`, from regenerate.sh).
+  @Test func theHighRateModelEncodesAndDecodesTheGoldenFileExactly() throws {
+    let line = try String(contentsOf: Self.folder.appendingPathComponent("expected-high.txt"), encoding: .utf8)
+    let fields = line.split(whereSeparator: \.isWhitespace)
+    let (file, pixelCRC) = (String(fields[0]), try #require(UInt32(fields[1])))
+    let codec = try ImageCodec(modelBytes: try DefaultModel.bytes(named: "high"))
+    let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .appendingPathComponent("../../Samples/Images/parrots.png")
+    let encoded = try codec.encode(try ImageFile.decode(data: [UInt8](Data(contentsOf: sample))).image)
+    #expect(encoded == (try Self.golden(file)), "\(file)")
+    #expect(CRC32.checksum(try codec.decode(try Self.golden(file)).pixels) == pixelCRC, "\(file)")
+  }
+
   static func indexGrids(of file: String, model: VQModel) throws -> [[UInt16]] {
     let container = try VQContainer.parse(try golden(file))
     let stages = container.stages.count

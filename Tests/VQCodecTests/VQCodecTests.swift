@@ -43,3 +43,17 @@ private func writePicture(in folder: TemporaryFolder) throws -> (Image, String) 
   #expect(throws: (any Error).self) { try codec.decode(whole, stages: codec.stageCount + 1) }
   #expect(throws: (any Error).self) { try VQCodec(modelBytes: Array(whole)) }
 }
+
+/// The shipped high-rate model: more stages than the default and files of its own fingerprint, which the default
+/// model refuses; an unknown name is an error, not a trap.
+@Test func theShippedHighRateModelCodesWithItsOwnFingerprint() throws {
+  let folder = try TemporaryFolder()
+  defer { folder.remove() }
+  let (image, _) = try writePicture(in: folder)
+  let (high, standard) = (try VQCodec(shippedModel: "high"), try VQCodec())
+  #expect(high.stageCount > standard.stageCount && high.modelFingerprint != standard.modelFingerprint)
+  let file = try high.encode(image, quality: 100)
+  #expect(try high.decode(file).width == image.width)
+  #expect(throws: (any Error).self) { try standard.decode(file) }
+  #expect(throws: (any Error).self) { try VQCodec(shippedModel: "nonexistent") }
+}

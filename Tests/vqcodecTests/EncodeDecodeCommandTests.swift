@@ -63,3 +63,38 @@ import Testing
   let text = try vqcodec(["info", "default.vqm"], in: folder.path)
   #expect(text.status == 0 && text.stdout.contains("kind: vqm"))
 }
+
+/// The shipped high-rate model by name: `encode --model high` writes a file that `decode` reads without `--model`
+/// (it takes the shipped model the file names), alone and in a folder beside a default-model file; `--model
+/// default` refuses it by its model; `info --indices` reads its codes without `--model` too; a name that is neither
+/// a file nor a shipped model says so.
+@Test func decodeTakesTheShippedModelAFileWasMadeWith() throws {
+  let folder = try TemporaryFolder()
+  defer { folder.remove() }
+  let pixels: [UInt8] = (0..<24 * 16 * 3).map { (i: Int) -> UInt8 in UInt8((i * 29 + i / 72 * 7) % 256) }
+  let image = RGBImage(width: 24, height: 16, pixels: pixels)
+  try folder.write(try image.pngData(), named: "in.png")
+  try FileManager.default.createDirectory(atPath: folder.file("files"), withIntermediateDirectories: false)
+  for (model, file) in [("high", "files/h.vq"), ("default", "files/d.vq")] {
+    let encode = try vqcodec(["encode", "in.png", file, "--model", model, "--quiet"], in: folder.path)
+    #expect(encode.status == 0, "stderr: \(encode.stderr)")
+  }
+  let high = try ImageCodec(modelBytes: try DefaultModel.bytes(named: "high"))
+  let file = try [UInt8](Data(contentsOf: URL(fileURLWithPath: folder.file("files/h.vq"))))
+  #expect(file == (try high.encode(image, quality: 100)))
+
+  let decode = try vqcodec(["decode", "files/h.vq", "h.png", "--quiet"], in: folder.path)
+  #expect(decode.status == 0, "stderr: \(decode.stderr)")
+  #expect(try ImageFile.read(path: folder.file("h.png")).image == (try high.decode(file)))
+  let folderDecode = try vqcodec(["decode", "files", "out", "--quiet"], in: folder.path)
+  #expect(folderDecode.status == 0, "stderr: \(folderDecode.stderr)")
+  #expect(try ImageFile.read(path: folder.file("out/h.png")).image == (try high.decode(file)))
+  expectOneErrorLine(
+    try vqcodec(["decode", "files/h.vq", "x.png", "--model", "default"], in: folder.path),
+    mentioning: "this file was made with model")
+  expectOneErrorLine(
+    try vqcodec(["encode", "in.png", "x.vq", "--model", "higher"], in: folder.path),
+    mentioning: "no such file, and no shipped model of that name (default, high)")
+  let info = try vqcodec(["info", "files/h.vq", "--indices", "--json"], in: folder.path)
+  #expect(info.status == 0 && info.stdout.contains("\"indices\""), "stderr: \(info.stderr)")
+}
