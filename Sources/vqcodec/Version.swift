@@ -2,7 +2,7 @@ import Codec
 import DefaultModel
 
 /// The release this source tree is: bumped with each change users can see (commands, formats, the shipped model).
-let vqcodecVersion = "0.5.0"
+let vqcodecVersion = "0.6.0"
 
 /// `vqcodec --version`: the version and each shipped model's fingerprint, which every `.vq` file made with it names
 /// (a file decodes only with the model it was made with).
