@@ -19,7 +19,9 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Codebook size K per stage, instead of the preset's.") var codebookSize: Int?
   @Option(help: "Residual stages, instead of the preset's (straight-through only).") var stages: Int?
   @Option(
-    help: "Fine-tune: start the encoder and decoder from this model (same preset widths; K and stages may differ).")
+    help: ArgumentHelp(
+      "Fine-tune: start the encoder and decoder from this model, a file or a shipped model's name (same preset "
+        + "widths; K and stages may differ)."))
   var initFrom: String?
   @Flag(
     help: ArgumentHelp(
@@ -221,7 +223,7 @@ struct TrainCommand: ParsableCommand {
   private func startTransforms(
     of model: VQModel, from path: String, options: inout TrainingOptions, progress: ProgressPrinter
   ) throws {
-    let bytes = try readFile(path)
+    let bytes = try modelBytes(path)
     do {
       let source = try ModelFile.parse(bytes).model
       try model.copyTransforms(from: source)
