@@ -16,13 +16,21 @@ import Testing
 struct GoldenDecodeTests {
   static let folder = Bundle.module.url(forResource: "Golden", withExtension: nil, subdirectory: "Fixtures")!
 
-  /// `parrots-S.vq` and the CRC-32 of its decoded RGB pixels, one per stage count.
-  static func expectations() throws -> [(file: String, pixelCRC: UInt32)] {
-    try String(contentsOf: folder.appendingPathComponent("expected.txt"), encoding: .utf8)
+  /// `parrots-S.vq` and the CRC-32 of its decoded RGB pixels, one per stage count (`expected.txt`, the default
+  /// model's), or the high-rate model's one file (`expected-high.txt`).
+  static func expectations(_ list: String = "expected.txt") throws -> [(file: String, pixelCRC: UInt32)] {
+    try String(contentsOf: folder.appendingPathComponent(list), encoding: .utf8)
       .split(separator: "\n").map { line in
         let fields = line.split(separator: " ")
         return (String(fields[0]), try #require(UInt32(fields[1])))
       }
+  }
+
+  /// `Samples/Images/parrots.png`, the image every golden file was encoded from.
+  static func sample() throws -> RGBImage {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .appendingPathComponent("../../Samples/Images/parrots.png")
+    return try ImageFile.decode(data: [UInt8](Data(contentsOf: url))).image
   }
 
   static func golden(_ file: String) throws -> [UInt8] {
@@ -48,9 +56,7 @@ struct GoldenDecodeTests {
   @Test func theSampleEncodesToTheGoldenFilesByteForByte() throws {
     let expected = try Self.expectations()
     let codec = try ImageCodec(modelBytes: try DefaultModel.bytes())
-    let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-      .appendingPathComponent("../../Samples/Images/parrots.png")
-    let image = try ImageFile.decode(data: [UInt8](Data(contentsOf: sample))).image
+    let image = try Self.sample()
     let full = try #require(expected.last)
     let encoded = try codec.encode(image)
     #expect(try VQContainer.parse(encoded).version == 2)
@@ -67,9 +73,7 @@ struct GoldenDecodeTests {
   @Test func prefixesOfTheSamplesFileDecodeToTheRecordedPixels() throws {
     let expected = try Self.expectations()
     let codec = try ImageCodec(modelBytes: try DefaultModel.bytes())
-    let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-      .appendingPathComponent("../../Samples/Images/parrots.png")
-    let bytes = try codec.encode(try ImageFile.decode(data: [UInt8](Data(contentsOf: sample))).image)
+    let bytes = try codec.encode(try Self.sample())
     let container = try VQContainer.parse(bytes)
     for (index, (file, pixelCRC)) in expected.enumerated() {
       let stages = index + 1
@@ -83,13 +87,9 @@ struct GoldenDecodeTests {
   /// The shipped high-rate model (GDN, more stages) keeps the same promise: the sample encodes to its golden file
   /// byte for byte, and that file decodes to the recorded pixels (`expected-high.txt`, from regenerate.sh).
   @Test func theHighRateModelEncodesAndDecodesTheGoldenFileExactly() throws {
-    let line = try String(contentsOf: Self.folder.appendingPathComponent("expected-high.txt"), encoding: .utf8)
-    let fields = line.split(whereSeparator: \.isWhitespace)
-    let (file, pixelCRC) = (String(fields[0]), try #require(UInt32(fields[1])))
+    let (file, pixelCRC) = try #require(try Self.expectations("expected-high.txt").first)
     let codec = try ImageCodec(modelBytes: try DefaultModel.bytes(named: "high"))
-    let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-      .appendingPathComponent("../../Samples/Images/parrots.png")
-    let encoded = try codec.encode(try ImageFile.decode(data: [UInt8](Data(contentsOf: sample))).image)
+    let encoded = try codec.encode(try Self.sample())
     #expect(encoded == (try Self.golden(file)), "\(file)")
     #expect(CRC32.checksum(try codec.decode(try Self.golden(file)).pixels) == pixelCRC, "\(file)")
   }
