@@ -22,7 +22,10 @@ struct EncodeCommand: ParsableCommand {
   @Option(
     help: "Residual stages to use (1...S of the model). Alone: every latent's nearest code in each. Default: all.")
   var stages: Int?
-  @Option(help: "Largest file in bytes: the highest quality that fits (a note when even quality 0 is larger).")
+  @Option(
+    help: ArgumentHelp(
+      "Largest file in bytes: the highest quality that fits (a note when even quality 0 is larger, or quality 100 "
+        + "smaller)."))
   var size: Int?
   @Option(help: "Largest bits per pixel of the whole file: the highest quality that fits (as --size).")
   var bpp: Double?
@@ -111,11 +114,17 @@ struct EncodeCommand: ParsableCommand {
       if quality == nil, let stages { return try codec.encode(image, stages: stages, channels: channels) }
       return try codec.encode(image, quality: quality ?? 100, stages: stages, channels: channels, effort: effort)
     }
-    let (bytes, _) = try codec.encode(image, fittingIn: budget, channels: channels, effort: effort)
-    if bytes.count > budget && notices {
-      let bpp = String(format: "%.4f", 8 * Double(bytes.count) / pixels)
+    let (bytes, quality) = try codec.encode(image, fittingIn: budget, channels: channels, effort: effort)
+    guard notices else { return bytes }
+    let bpp = String(format: "%.4f", 8 * Double(bytes.count) / pixels)
+    if bytes.count > budget {
       printNotice(
         "\(name): the smallest file, quality 0, is \(bytes.count) bytes (\(bpp) bpp), over the \(budget)-byte target")
+    } else if quality == ImageCodec.qualityRange.upperBound && bytes.count < budget {
+      let higher = shippedName(of: codec) == "default" ? "; --model high reaches higher rates" : ""
+      printNotice(
+        "\(name): the highest quality, 100, makes \(bytes.count) bytes (\(bpp) bpp), under the \(budget)-byte target"
+          + higher)
     }
     return bytes
   }

@@ -31,6 +31,11 @@ private let shippedFingerprints: [(name: String, fingerprint: [UInt8])] = Defaul
   (try? DefaultModel.bytes(named: name)).map { (name, ModelFile.fingerprint(of: $0)) }
 }
 
+/// The name of the shipped model `codec` codes with, nil for any other model.
+func shippedName(of codec: ImageCodec) -> String? {
+  shippedFingerprints.first { $0.fingerprint == codec.fingerprint }?.name
+}
+
 /// The codec of a `--model` argument: a shipped model's name (`default`, `high`) or else a file's path.
 func loadModel(_ argument: String) throws -> ImageCodec {
   let bytes = try modelBytes(argument)

@@ -6,7 +6,8 @@ import TestSupport
 import Testing
 
 /// `encode --quality`, `--size`, `--bpp` and `--effort`: the quality's file, the highest quality within the budget,
-/// a note when even quality 0 is over it, the refined file, and one way of choosing the quality at a time.
+/// a note when even quality 0 is over it or quality 100 under it, the refined file, and one way of choosing the quality
+/// at a time.
 struct SizeTargetCommandTests {
   let fixture: BadInputFixture
 
@@ -56,6 +57,23 @@ struct SizeTargetCommandTests {
     #expect(r.stderr.contains("note: image.png: the smallest file, quality 0, is "))
     #expect(r.stderr.contains("over the 10-byte target"))
     #expect(fixture.folder.exists("small.vq"))
+  }
+
+  @Test func aBudgetAboveQualityHundredKeepsItWithANote() throws {
+    defer { fixture.folder.remove() }
+    let r = try vqcodec(["encode", "image.png", "large.vq", "--bpp", "30"], in: fixture.folder.path)
+    #expect(r.status == 0, "stderr: \(r.stderr)")
+    #expect(r.stderr.contains("note: image.png: the highest quality, 100, makes "))
+    #expect(r.stderr.contains("-byte target; --model high reaches higher rates"))
+    let codec = try ImageCodec(modelBytes: try DefaultModel.bytes())
+    #expect(fixture.folder.exists("large.vq"))
+    #expect(
+      Array(try Data(contentsOf: URL(fileURLWithPath: fixture.folder.file("large.vq"))))
+        == (try codec.encode(try fixtureImage(), quality: 100)))
+    let high = try vqcodec(
+      ["encode", "image.png", "high.vq", "--bpp", "30", "--model", "high"], in: fixture.folder.path)
+    #expect(high.status == 0, "stderr: \(high.stderr)")
+    #expect(high.stderr.contains("the highest quality, 100, makes ") && !high.stderr.contains("--model high"))
   }
 
   @Test(arguments: [
