@@ -8,14 +8,15 @@ a 1x1 projection to D; the decoder mirrors it with 4x4 s2 p1 transposed convolut
 the probe measures the architecture, not the engine.
 
   usage: capacity_probe.py --train DIR --eval DIR --f 8 --minutes 20 [--width 128 --blocks 2 --hidden 64 --dim 32]
-                           [--scale-blocks N] [--gdn] [--steps N]
+                           [--scale-blocks N] [--gdn] [--subpixel] [--steps N]
 
 --scale-blocks N adds N residual blocks (hidden = half the channels) at every resolution between the image's and the
 latents', after each inner stride-2 layer of the encoder and each inner transposed one of the decoder: capacity where
 the pictures' detail is, which the shipped architecture lacks. --steps N trains a fixed number of steps (the schedule
 then follows steps, not wall time), so a run can be paused and compared step for step with another. --gdn puts
 GDN (Balle et al. 2016) after each stride-2 convolution of the encoder and its inverse after each inner transposed
-one of the decoder, instead of ReLU.
+one of the decoder, instead of ReLU. --subpixel upsamples in the decoder by sub-pixel convolution (Shi et al. 2016: a
+3x3 convolution to 4x the channels, then a pixel shuffle) instead of 4x4 stride-2 transposed convolutions.
 """
 import argparse, glob, json, math, os, random, sys, time
 
@@ -56,7 +57,7 @@ def channels(f, width):
 
 
 class AutoEncoder(nn.Module):
-    def __init__(self, f, width, blocks, hidden, dim, scale_blocks=0, gdn=False):
+    def __init__(self, f, width, blocks, hidden, dim, scale_blocks=0, gdn=False, subpixel=False):
         super().__init__()
         down = channels(f, width)
         # --gdn: GDN after each stride-2 convolution, IGDN after each inner transposed one, instead of ReLU
@@ -72,19 +73,26 @@ class AutoEncoder(nn.Module):
         self.dec_blocks = nn.ModuleList(Block(width, hidden) for _ in range(blocks))
         up = [(o, i) for i, o in reversed(down)]
         up[0] = (width, up[0][1])
-        self.up = nn.ModuleList(nn.ConvTranspose2d(i, o, 4, 2, 1) for i, o in up)
+        self.up = nn.ModuleList(
+            nn.Sequential(nn.Conv2d(i, 4 * o, 3, padding=1), nn.PixelShuffle(2)) if subpixel else
+            nn.ConvTranspose2d(i, o, 4, 2, 1) for i, o in up)
         self.up_blocks = nn.ModuleList(
             nn.Sequential(*(Block(o, o // 2) for _ in range(scale_blocks if k < len(up) - 1 else 0)))
             for k, (_, o) in enumerate(up))
         self.up_act = nn.ModuleList(GDN(o, True) if gdn else nn.ReLU() for _, o in up[:-1])
 
     def forward(self, x):
+        return self.decode(self.encode(x))
+
+    def encode(self, x):
         for conv, extra, act in zip(self.down, self.down_blocks, self.down_act):
             x = torch.relu(extra(act(conv(x)))) if len(extra) else act(conv(x))
         x = self.enc_trunk(x)
         for b in self.enc_blocks:
             x = b(x)
-        z = self.projection(torch.relu(x))
+        return self.projection(torch.relu(x))
+
+    def decode(self, z):
         h = self.dec_trunk(z)
         for b in self.dec_blocks:
             h = b(h)
@@ -127,36 +135,56 @@ def evaluate(model, images, f):
     return psnrs
 
 
+def layers(model):
+    """(vqcodec name, torch layer) of every convolution, in the names of Docs/FORMAT.md §9.1."""
+    named = [(f"encoder.down{i}", conv) for i, conv in enumerate(model.down)]
+    named += [("encoder.trunk", model.enc_trunk), ("encoder.projection", model.projection)]
+    named += [("decoder.trunk", model.dec_trunk)] + [(f"decoder.up{i}", up) for i, up in enumerate(model.up)]
+    for part, blocks in (("encoder", model.enc_blocks), ("decoder", model.dec_blocks)):
+        for i, block in enumerate(blocks):
+            named += [(f"{part}.block{i}.conv3x3", block.conv3x3), (f"{part}.block{i}.conv1x1", block.conv1x1)]
+    return named
+
+
+def normalizations(model):
+    """(vqcodec name, GDN) of the encoder's GDN and the decoder's IGDN layers (none with ReLU)."""
+    acts = [(f"encoder.gdn{i}", a) for i, a in enumerate(a for a in model.down_act if isinstance(a, GDN))]
+    return acts + [(f"decoder.igdn{i}", a) for i, a in enumerate(a for a in model.up_act if isinstance(a, GDN))]
+
+
+def weights(model):
+    """The network's weights as vqcodec stores them: torch [out, in, kh, kw] (transposed: [in, out, kh, kw]) ->
+    [kh, kw, in|out, out|in]; GDN's gamma as [1, 1, in j, out i]."""
+    tensors = {}
+    for name, layer in layers(model):
+        tensors[name + ".weight"] = layer.weight.detach().permute(2, 3, 1, 0).contiguous()
+        tensors[name + ".bias"] = layer.bias.detach()
+    for name, act in normalizations(model):
+        tensors[name + ".beta"] = act.beta.detach()
+        tensors[name + ".gamma"] = act.gamma.detach().t().contiguous()[None, None]
+    return tensors
+
+
+def load_weights(model, tensors):
+    """The inverse of `weights`: a vqcodec model's tensors (numpy, by name) into the network."""
+    with torch.no_grad():
+        for name, layer in layers(model):
+            layer.weight.copy_(torch.from_numpy(tensors[name + ".weight"].copy()).permute(3, 2, 0, 1))
+            layer.bias.copy_(torch.from_numpy(tensors[name + ".bias"].copy()))
+        for name, act in normalizations(model):
+            act.beta.copy_(torch.from_numpy(tensors[name + ".beta"].copy()))
+            act.gamma.copy_(torch.from_numpy(tensors[name + ".gamma"][0, 0].copy()).t())
+
+
 def save(model, args, train, rng):
     """The network in vqcodec's safetensors layout, so `vqcodec convert` makes it a .vqm that `vqcodec report` codes
     and `vqcodec train --init-from` fine-tunes with its quantizer. Only the shipped architecture (no --scale-blocks)."""
-    assert args.scale_blocks == 0, "--save needs the shipped architecture"
+    assert args.scale_blocks == 0 and not args.subpixel, "--save needs the shipped architecture"
     sys.path.insert(0, os.path.dirname(__file__))
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "Tests", "PyTorch"))
     from latent_ceiling import Encoder, kmeans, nearest
-    tensors = {}
-
-    def put(name, layer):  # torch [out, in, kh, kw] (transposed: [in, out, kh, kw]) -> vqcodec [kh, kw, in|out, out|in]
-        tensors[name + ".weight"] = layer.weight.detach().permute(2, 3, 1, 0).contiguous()
-        tensors[name + ".bias"] = layer.bias.detach()
-
-    def put_blocks(part, blocks):
-        for i, b in enumerate(blocks):
-            put(f"{part}.block{i}.conv3x3", b.conv3x3)
-            put(f"{part}.block{i}.conv1x1", b.conv1x1)
-
-    for i, conv in enumerate(model.down):
-        put(f"encoder.down{i}", conv)
-    put("encoder.trunk", model.enc_trunk)
-    put_blocks("encoder", model.enc_blocks)
-    put("encoder.projection", model.projection)
-    put("decoder.trunk", model.dec_trunk)
-    put_blocks("decoder", model.dec_blocks)
-    for i, up in enumerate(model.up):
-        put(f"decoder.up{i}", up)
-    for part, acts in (("encoder.gdn", model.down_act), ("decoder.igdn", model.up_act)):
-        for i, act in enumerate(a for a in acts if isinstance(a, GDN)):
-            tensors[f"{part}{i}.beta"] = act.beta.detach()
-            tensors[f"{part}{i}.gamma"] = act.gamma.detach().t().contiguous()[None, None]  # [1, 1, in j, out i]
+    from vqcodec_torch import save_safetensors
+    tensors = weights(model)
     metadata = {"format": "vqcodec", "estimator": "straight-through",
                 "layout": "NHWC; convolution weights [kh, kw, in, out]; transposed convolution weights [kh, kw, out, in]",
                 "downsampling": str(args.f), "width": str(args.width), "residual_blocks": str(args.blocks),
@@ -173,16 +201,7 @@ def save(model, args, train, rng):
             book = kmeans(latents, args.codebook_size, seed=s)
             tensors[f"quantizer.stage{s}.codebook"] = book
             latents = latents - nearest(latents, book)
-    header, body, offset = {"__metadata__": metadata}, [], 0
-    for name, t in tensors.items():
-        data = t.float().contiguous().numpy().tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
-        body.append(data)
-        offset += len(data)
-    text = json.dumps(header).encode()
-    text += b" " * (-len(text) % 8)
-    with open(args.save, "wb") as f:
-        f.write(len(text).to_bytes(8, "little") + text + b"".join(body))
+    save_safetensors(args.save, {name: t.numpy() for name, t in tensors.items()}, metadata)
 
 
 def main():
@@ -196,6 +215,7 @@ def main():
     ap.add_argument("--dim", type=int, default=32)
     ap.add_argument("--scale-blocks", type=int, default=0)
     ap.add_argument("--gdn", action="store_true")
+    ap.add_argument("--subpixel", action="store_true")
     ap.add_argument("--minutes", type=float, default=20)
     ap.add_argument("--steps", type=int, default=0)
     ap.add_argument("--batch", type=int, default=16)
@@ -211,7 +231,8 @@ def main():
     torch.manual_seed(0)
     rng = random.Random(0)
     train = load(args.train, args.crop)
-    model = AutoEncoder(args.f, args.width, args.blocks, args.hidden, args.dim, args.scale_blocks, args.gdn)
+    model = AutoEncoder(args.f, args.width, args.blocks, args.hidden, args.dim, args.scale_blocks, args.gdn,
+                        args.subpixel)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     start, step, budget = time.time(), 0, args.minutes * 60
     while (step < args.steps) if args.steps else (time.time() - start < budget):
@@ -231,7 +252,7 @@ def main():
                   file=sys.stderr)
     psnrs = evaluate(model.eval(), load(args.eval), args.f)
     print(json.dumps({"f": args.f, "width": args.width, "blocks": args.blocks, "hidden": args.hidden, "dim": args.dim,
-                      "scale_blocks": args.scale_blocks, "gdn": args.gdn, "parameters": sum(p.numel() for p in model.parameters()),
+                      "scale_blocks": args.scale_blocks, "gdn": args.gdn, "subpixel": args.subpixel, "parameters": sum(p.numel() for p in model.parameters()),
                       "minutes": round((time.time() - start) / 60, 1), "steps": step, "batch": args.batch, "crop": args.crop,
                       "eval_psnr_mean": round(float(np.mean(psnrs)), 3), "eval_images": len(psnrs)}))
     if args.save:

@@ -1,11 +1,15 @@
 """How much a model's quantizer holds back: its decoder fed the encoder's latents unquantized, then after 1…S of its
-residual stages (nearest codes), then after more stages fitted on training latents (k-means). Mean PSNR over a
-folder's images, as `vqcodec report` computes it (pixels rounded to 8 bits), and the fraction of the latents'
-energy each stage leaves. PyTorch; the network is Tests/PyTorch/vqcodec_torch.py's, plus the encoder.
+residual stages (nearest codes), then after more stages fitted on training latents (k-means), and, with
+--scalar-steps, after the model's own stages plus a uniform scalar quantization of what they leave (one integer per
+latent channel: a finer code than a stage of K codes). Mean PSNR over a folder's images, as `vqcodec report` computes
+it (pixels rounded to 8 bits), the fraction of the latents' energy each stage leaves, and the rate each needs: the
+order-0 entropy of every image's own codes (per stage, per scalar channel), in bits per pixel, cumulative. That rate
+is an estimate for comparing codes with each other, not a file size (`vqcodec report` measures files). PyTorch; the
+network is Tests/PyTorch/vqcodec_torch.py's, plus the encoder.
 
   vqcodec convert M.vqm M.safetensors
   .venv-torch/bin/python Docs/benchmarks/latent_ceiling.py M.safetensors ../shared/data/kodak \
-      --train ../shared/data/train --extra-stages 4
+      --train ../shared/data/train --extra-stages 4 --scalar-steps 0.12,0.08,0.05
 """
 import argparse
 import glob
@@ -85,23 +89,38 @@ def psnr(x, original):
     return 10 * math.log10(255 ** 2 / max(mse, 1e-10))
 
 
+def distances(points, book):
+    """[M, K] squared distances from points [M, D] to the rows of book [K, D]."""
+    return (points ** 2).sum(1, keepdim=True) - 2 * points @ book.t() + (book ** 2).sum(1)[None]
+
+
+def nearest_index(residual, book):
+    """[M] the index of the nearest row of book [K, D] for each residual [M, D]."""
+    return distances(residual, book).argmin(1)
+
+
 def nearest(residual, book):
     """[M, D] residuals → the nearest rows of book [K, D]."""
-    distances = (residual ** 2).sum(1, keepdim=True) - 2 * residual @ book.t() + (book ** 2).sum(1)[None]
-    return book[distances.argmin(1)]
+    return book[nearest_index(residual, book)]
 
 
 def kmeans(points, k, iterations=25, seed=0):
     generator = torch.Generator().manual_seed(seed)
     centres = points[torch.randperm(len(points), generator=generator)[:k]].clone()
     for _ in range(iterations):
-        distances = (points ** 2).sum(1, keepdim=True) - 2 * points @ centres.t() + (centres ** 2).sum(1)[None]
-        assignment = distances.argmin(1)
+        assignment = nearest_index(points, centres)
         for j in range(k):
             members = points[assignment == j]
             if len(members):
                 centres[j] = members.mean(0)
     return centres
+
+
+def entropy_bits(symbols):
+    """Order-0 entropy of a 1-D integer tensor, times its length: what an ideal coder for this image alone needs."""
+    _, counts = torch.unique(symbols, return_counts=True)
+    counts = counts.double()
+    return float(-(counts * torch.log2(counts / counts.sum())).sum())
 
 
 def main():
@@ -112,12 +131,15 @@ def main():
     parser.add_argument("--train-images", type=int, default=60)
     parser.add_argument("--extra-stages", type=int, default=0)
     parser.add_argument("--extra-size", type=int, default=64, help="K of each extra stage")
+    parser.add_argument("--scalar-steps", default="", help="comma-separated step sizes of the scalar refinement")
     parser.add_argument("--json", help="write the results here")
     args = parser.parse_args()
     torch.set_num_threads(2)
     tensors, metadata = load_safetensors(args.model)
     encoder, decoder = Encoder(tensors, metadata).eval(), Decoder(tensors, metadata).eval()
     books = [torch.from_numpy(tensors[f"quantizer.stage{s}.codebook"].copy()) for s in range(int(metadata["stages"]))]
+    own_stages = len(books)
+    scalar_steps = [float(step) for step in args.scalar_steps.split(",") if step]
     dim = books[0].shape[1]
 
     with torch.no_grad():
@@ -138,23 +160,40 @@ def main():
                 print(f"extra stage {s}: fitted on {len(residual)} training latents", file=sys.stderr)
 
         rows = {"unquantized": []} | {f"{n} stages": [] for n in range(1, len(books) + 1)}
+        rows |= {f"{own_stages} stages + scalar step {step}": [] for step in scalar_steps}
+        rates = {name: [] for name in rows if name != "unquantized"}
         latent_energy = {n: 0.0 for n in range(len(books) + 1)}
         for path in image_paths(args.images):
             image = load(path, int(metadata["downsampling"]))
             z = encoder(image)
             flat = z.permute(0, 2, 3, 1).reshape(-1, dim)
             rows["unquantized"].append(psnr(decoder(z), image))
-            quantized, residual = torch.zeros_like(flat), flat
+            pixels = image.shape[2] * image.shape[3]
+            quantized, residual, bits = torch.zeros_like(flat), flat, 0.0
             latent_energy[0] += (flat ** 2).sum().item()
+
+            def grid(latents):
+                return latents.reshape(1, z.shape[2], z.shape[3], dim).permute(0, 3, 1, 2)
+
             for n, book in enumerate(books, 1):
-                code = nearest(residual, book)
-                quantized, residual = quantized + code, residual - code
+                index = nearest_index(residual, book)
+                quantized, residual = quantized + book[index], residual - book[index]
+                bits += entropy_bits(index)
                 latent_energy[n] += (residual ** 2).sum().item()
-                grid = quantized.reshape(1, z.shape[2], z.shape[3], dim).permute(0, 3, 1, 2)
-                rows[f"{n} stages"].append(psnr(decoder(grid), image))
+                rows[f"{n} stages"].append(psnr(decoder(grid(quantized)), image))
+                rates[f"{n} stages"].append(bits / pixels)
+                if n == own_stages:
+                    own = (quantized, residual, bits)
+            for step in scalar_steps:
+                integers = torch.round(own[1] / step)
+                name = f"{own_stages} stages + scalar step {step}"
+                rows[name].append(psnr(decoder(grid(own[0] + integers * step)), image))
+                scalar_bits = sum(entropy_bits(integers[:, channel].long()) for channel in range(dim))
+                rates[name].append((own[2] + scalar_bits) / pixels)
             print(f"{os.path.basename(path)}: unquantized {rows['unquantized'][-1]:.2f} dB", file=sys.stderr)
 
     results = {name: float(np.mean(values)) for name, values in rows.items()}
+    results["order-0 rate (bpp)"] = {name: float(np.mean(values)) for name, values in rates.items()}
     results["latent residual energy, fraction left after n stages"] = [
         latent_energy[n] / latent_energy[0] for n in range(len(books) + 1)]
     print(json.dumps(results, indent=1))

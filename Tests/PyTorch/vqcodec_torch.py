@@ -30,6 +30,21 @@ def load_safetensors(path):
     return tensors, metadata
 
 
+def save_safetensors(path, tensors, metadata):
+    """Writes tensors (numpy arrays by name: float32, or uint32 for the index prior) and metadata as safetensors."""
+    header, body, offset = {"__metadata__": metadata}, [], 0
+    for name, array in tensors.items():
+        dtype = "U32" if array.dtype == np.uint32 else "F32"
+        data = np.ascontiguousarray(array, np.uint32 if dtype == "U32" else np.float32).tobytes()
+        header[name] = {"dtype": dtype, "shape": list(array.shape), "data_offsets": [offset, offset + len(data)]}
+        body.append(data)
+        offset += len(data)
+    text = json.dumps(header).encode()
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(len(text).to_bytes(8, "little") + text + b"".join(body))
+
+
 def conv(tensors, name, padding):
     """A Conv2d from vqcodec's [kh, kw, in, out] weight."""
     w = torch.from_numpy(tensors[name + ".weight"].copy()).permute(3, 2, 0, 1).contiguous()
