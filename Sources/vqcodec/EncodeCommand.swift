@@ -121,7 +121,7 @@ struct EncodeCommand: ParsableCommand {
       printNotice(
         "\(name): the smallest file, quality 0, is \(bytes.count) bytes (\(bpp) bpp), over the \(budget)-byte target")
     } else if quality == ImageCodec.qualityRange.upperBound && bytes.count < budget {
-      let higher = shippedName(of: codec) == "default" ? "; --model high reaches higher rates" : ""
+      let higher = shippedName(fingerprint: codec.fingerprint) == "default" ? "; --model high reaches higher rates" : ""
       printNotice(
         "\(name): the highest quality, 100, makes \(bytes.count) bytes (\(bpp) bpp), under the \(budget)-byte target"
           + higher)

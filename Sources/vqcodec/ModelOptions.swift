@@ -22,7 +22,7 @@ struct ModelOptions: ParsableArguments {
   func modelArgument(decoding file: [UInt8]) -> String {
     if let model { return model }
     guard let wanted = try? VQContainer.parse(file).modelFingerprint else { return "default" }
-    return shippedFingerprints.first { $0.fingerprint == wanted }?.name ?? "default"
+    return shippedName(fingerprint: wanted) ?? "default"
   }
 }
 
@@ -31,9 +31,9 @@ private let shippedFingerprints: [(name: String, fingerprint: [UInt8])] = Defaul
   (try? DefaultModel.bytes(named: name)).map { (name, ModelFile.fingerprint(of: $0)) }
 }
 
-/// The name of the shipped model `codec` codes with, nil for any other model.
-func shippedName(of codec: ImageCodec) -> String? {
-  shippedFingerprints.first { $0.fingerprint == codec.fingerprint }?.name
+/// The name of the shipped model with this fingerprint, nil for any other model.
+func shippedName(fingerprint: [UInt8]) -> String? {
+  shippedFingerprints.first { $0.fingerprint == fingerprint }?.name
 }
 
 /// The codec of a `--model` argument: a shipped model's name (`default`, `high`) or else a file's path.

@@ -8,15 +8,18 @@ cd "$(dirname "$0")"
 root=../../../..
 swift build -c release --package-path "$root" >/dev/null
 bin="$root/.build/release/vqcodec"
-stages=$("$bin" info "$root/Samples/default.vqm" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["stages"])')
+
+# stage_count MODEL.vqm
+stage_count() { "$bin" info "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["stages"])'; }
+
+# golden NAME.vq MODEL STAGES: encodes the sample, decodes it and prints "NAME.vq CRC" of the decoded pixels.
+golden() {
+  "$bin" encode "$root/Samples/Images/parrots.png" "$1" --model "$2" --stages "$3" --quiet
+  "$bin" decode "$1" "/tmp/golden-$1.png" --force --quiet
+  python3 -c "import sys,zlib; from PIL import Image; print(sys.argv[1], zlib.crc32(Image.open(sys.argv[2]).convert('RGB').tobytes()))" "$1" "/tmp/golden-$1.png"
+}
+
 rm -f ./*.vq expected.txt expected-high.txt
-for s in $(seq 1 "$stages"); do
-  "$bin" encode "$root/Samples/Images/parrots.png" "parrots-$s.vq" --stages "$s" --quiet
-  "$bin" decode "parrots-$s.vq" "/tmp/golden-$s.png" --force --quiet
-  python3 -c "import sys,zlib; from PIL import Image; print('parrots-$s.vq', zlib.crc32(Image.open('/tmp/golden-$s.png').convert('RGB').tobytes()))" >> expected.txt
-done
-high_stages=$("$bin" info "$root/Samples/high.vqm" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["stages"])')
-"$bin" encode "$root/Samples/Images/parrots.png" parrots-high.vq --model high --stages "$high_stages" --quiet
-"$bin" decode parrots-high.vq /tmp/golden-high.png --force --quiet
-python3 -c "import zlib; from PIL import Image; print('parrots-high.vq', zlib.crc32(Image.open('/tmp/golden-high.png').convert('RGB').tobytes()))" > expected-high.txt
+for s in $(seq 1 "$(stage_count "$root/Samples/default.vqm")"); do golden "parrots-$s.vq" default "$s" >> expected.txt; done
+golden parrots-high.vq high "$(stage_count "$root/Samples/high.vqm")" > expected-high.txt
 cat expected.txt expected-high.txt
